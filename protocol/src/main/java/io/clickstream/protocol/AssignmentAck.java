@@ -1,0 +1,25 @@
+package io.clickstream.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A worker's reply to an {@link Assignment}: sent only after its generator has stopped every user it
+ * no longer holds, which is what lets the coordinator hand those users to another worker.
+ *
+ * @param accepted false when the assignment was older than what the worker holds
+ * @param heldEpoch the epoch the worker holds after processing it
+ */
+public record AssignmentAck(String workerId, long heldEpoch, boolean accepted) {
+  public static final String TYPE = "assignment-ack";
+
+  public JsonObject toJson() {
+    return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId)
+        .put("heldEpoch", heldEpoch).put("accepted", accepted);
+  }
+
+  public static AssignmentAck fromJson(Object body) {
+    JsonObject json = Fields.checkVersion(body, TYPE);
+    return new AssignmentAck(Fields.string(json, "workerId"), Fields.integer(json, "heldEpoch"),
+        Fields.bool(json, "accepted"));
+  }
+}

@@ -1,0 +1,84 @@
+package io.clickstream.protocol;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds a clustered Vert.x over Hazelcast the same way for every member: TCP-IP join on the configured
+ * member list (never multicast), a cluster name so strangers do not join, failure detection in seconds
+ * rather than a minute, and an event bus that fails fast when a member dies.
+ */
+public final class ClusterBootstrap {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterBootstrap.class);
+  /** Event-bus connect timeout: a dead member's address must fail in seconds, not the default 60 s. */
+  private static final int EVENT_BUS_CONNECT_TIMEOUT_MILLIS = 3000;
+
+  private ClusterBootstrap() {
+  }
+
+  /** A clustered Vert.x and the cluster manager it runs on (for the node id and the member list). */
+  public record Clustered(Vertx vertx, HazelcastClusterManager clusterManager) {
+    public String nodeId() {
+      return clusterManager.getNodeId();
+    }
+  }
+
+  public static Future<Clustered> start(ClusterConfig config) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions()
+        .setHost(config.host())
+        .setClusterPublicHost(config.publicHost())
+        .setPort(config.eventBusPort())
+        .setConnectTimeout(EVENT_BUS_CONNECT_TIMEOUT_MILLIS);
+    long started = System.nanoTime();
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .map(vertx -> {
+          LOG.info("Joined cluster '{}' as node {} in {} ms ({} members)", config.name(), manager.getNodeId(),
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), manager.getNodes().size());
+          return new Clustered(vertx, manager);
+        });
+  }
+
+  /**
+   * Starts from Vert.x's own default Hazelcast config (it carries the map settings Vert.x relies on) and
+   * changes only discovery, identity and timing.
+   */
+  static Config hazelcastConfig(ClusterConfig config) {
+    Config hz = ConfigUtil.loadConfig();
+    if (hz == null) {
+      hz = new Config();
+    }
+    hz.setClusterName(config.name());
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    // Defaults see a hung member after 60 s; measured here: 1 s beats and a 5 s limit see it in ~5.6 s.
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(config.failureDetectionSeconds()));
+    // A member cut off and back merges in ~14 s instead of ~300 s.
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    // Members listed without a port are scanned from the base port upwards: cover every member of a host.
+    hz.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(config.portCount()));
+    hz.setProperty("hazelcast.local.localAddress", config.host());
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(config.portCount());
+    if (!config.publicHost().equals(config.host())) {
+      network.setPublicAddress(config.publicHost());
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(config.members()).setConnectionTimeoutSeconds(2);
+    return hz;
+  }
+}

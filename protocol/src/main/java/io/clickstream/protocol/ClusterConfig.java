@@ -1,0 +1,55 @@
+package io.clickstream.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a member joins the cluster. Shared by coordinator and worker so both read the same variables
+ * the same way.
+ *
+ * @param name Hazelcast cluster name: members of another name never join (CLUSTER_NAME)
+ * @param members TCP-IP join list, host or host:port (CLUSTER_MEMBERS); no multicast
+ * @param host interface Hazelcast and the event bus bind to (CLUSTER_HOST)
+ * @param publicHost address other members use to reach this one, e.g. a container's IP (CLUSTER_PUBLIC_HOST)
+ * @param port Hazelcast base port; members on one host take the next free one (CLUSTER_PORT)
+ * @param eventBusPort 0 picks a free port (EVENTBUS_PORT)
+ * @param failureDetectionSeconds how long a silent member may be before Hazelcast drops it
+ */
+public record ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
+                            int portCount, int eventBusPort, int failureDetectionSeconds) {
+  public static final String DEFAULT_NAME = "clickstream";
+
+  public ClusterConfig {
+    members = List.copyOf(members);
+  }
+
+  public static ClusterConfig fromEnv(EnvReader env) {
+    String name = env.string("CLUSTER_NAME", DEFAULT_NAME);
+    if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+      env.problem("CLUSTER_NAME must be 1-64 letters, digits, '.', '_' or '-', got \"" + name + "\"");
+    }
+    String host = env.string("CLUSTER_HOST", "127.0.0.1");
+    String publicHost = env.string("CLUSTER_PUBLIC_HOST", host);
+    int port = env.intIn("CLUSTER_PORT", 5701, 1, 65535);
+    int portCount = env.intIn("CLUSTER_PORT_COUNT", 10, 1, 1000);
+    int eventBusPort = env.intIn("EVENTBUS_PORT", 0, 0, 65535);
+    int detection = env.intIn("CLUSTER_FAILURE_DETECTION_SECONDS", 5, 2, 600);
+    List<String> members = new ArrayList<>();
+    for (String m : env.string("CLUSTER_MEMBERS", "127.0.0.1").split(",")) {
+      String member = m.trim();
+      if (member.isEmpty()) {
+        continue;
+      }
+      if (!member.matches("[A-Za-z0-9._\\-\\[\\]:]+")) {
+        env.problem("CLUSTER_MEMBERS must be a comma-separated list of host or host:port, got \""
+            + env.value("CLUSTER_MEMBERS") + "\"");
+        break;
+      }
+      members.add(member);
+    }
+    if (members.isEmpty()) {
+      env.problem("CLUSTER_MEMBERS must name at least one member, got \"" + env.value("CLUSTER_MEMBERS") + "\"");
+    }
+    return new ClusterConfig(name, members, host, publicHost, port, portCount, eventBusPort, detection);
+  }
+}

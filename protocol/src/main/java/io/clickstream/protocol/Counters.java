@@ -1,0 +1,26 @@
+package io.clickstream.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The accounting identity of a producer: {@code generated = acked + failed + pending} at every instant.
+ * {@code late} counts generated events that were (or are being) held back; it is a subset of generated.
+ */
+public record Counters(long generated, long acked, long failed, long pending, long late) {
+  public static final Counters ZERO = new Counters(0, 0, 0, 0, 0);
+
+  public Counters plus(Counters o) {
+    return new Counters(generated + o.generated, acked + o.acked, failed + o.failed,
+        pending + o.pending, late + o.late);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("generated", generated).put("acked", acked).put("failed", failed)
+        .put("pending", pending).put("late", late);
+  }
+
+  public static Counters fromJson(JsonObject json) {
+    return new Counters(Fields.integer(json, "generated"), Fields.integer(json, "acked"),
+        Fields.integer(json, "failed"), Fields.integer(json, "pending"), Fields.integer(json, "late"));
+  }
+}

@@ -1,0 +1,24 @@
+package io.clickstream.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The coordinator's answer to a {@link Heartbeat}. When {@code known} is true it renews the worker's
+ * lease for {@code leaseMillis}, counted by the worker from the moment it sent the beat (so the worker's
+ * lease always ends before the coordinator's idea of it). When false, the worker must stop producing
+ * at once and register again.
+ */
+public record HeartbeatReply(String coordinatorId, boolean known, long leaseMillis) {
+  public static final String TYPE = "heartbeat-reply";
+
+  public JsonObject toJson() {
+    return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE)
+        .put("coordinatorId", coordinatorId).put("known", known).put("leaseMillis", leaseMillis);
+  }
+
+  public static HeartbeatReply fromJson(Object body) {
+    JsonObject json = Fields.checkVersion(body, TYPE);
+    return new HeartbeatReply(Fields.string(json, "coordinatorId"), Fields.bool(json, "known"),
+        Fields.integer(json, "leaseMillis"));
+  }
+}

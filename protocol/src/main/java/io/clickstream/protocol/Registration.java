@@ -1,0 +1,30 @@
+package io.clickstream.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A worker announcing itself, at start and again whenever the coordinator does not know it (for
+ * example after a coordinator restart). It says what it still holds, so a new coordinator can revoke
+ * before it grants and never lets two workers produce one user.
+ *
+ * @param nodeId the worker's cluster-manager node id, to match node-left events
+ * @param heldEpoch epoch of the assignment it holds, 0 if none
+ * @param heldUsers users it is producing now (empty if none or if its lease expired)
+ */
+public record Registration(String workerId, String nodeId, String host, long pid, int metricsPort,
+                           long heldEpoch, UserRange heldUsers) {
+  public static final String TYPE = "registration";
+
+  public JsonObject toJson() {
+    return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId)
+        .put("nodeId", nodeId).put("host", host).put("pid", pid).put("metricsPort", metricsPort)
+        .put("heldEpoch", heldEpoch).put("heldUsers", heldUsers.toJson());
+  }
+
+  public static Registration fromJson(Object body) {
+    JsonObject json = Fields.checkVersion(body, TYPE);
+    return new Registration(Fields.string(json, "workerId"), Fields.string(json, "nodeId"),
+        Fields.string(json, "host"), Fields.integer(json, "pid"), (int) Fields.integer(json, "metricsPort"),
+        Fields.integer(json, "heldEpoch"), UserRange.fromJson(Fields.object(json, "heldUsers")));
+  }
+}

@@ -1,0 +1,78 @@
+package io.clickstream.protocol;
+
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A worker's report, sent every second. {@code totals} and {@code byType} are cumulative since the
+ * worker started; the interval fields cover the time since the previous report and are what rates and
+ * latencies are computed from. Latencies are milliseconds over the interval.
+ *
+ * @param seq increases by one per report, so the coordinator can drop reordered or duplicated ones
+ * @param ackLatencyP50Ms Kafka acknowledgement latency, send() to callback
+ * @param sendLagP99Ms how late events were sent against their intended time (coordinated omission)
+ * @param lastError the last Kafka error seen in the interval, or null
+ */
+public record StatsReport(String workerId, String host, long seq, long epoch, UserRange users,
+                          double targetRate, boolean producing, Counters totals, Map<String, Long> byType,
+                          long intervalMillis, Counters interval, Map<String, Long> intervalByType,
+                          double ackLatencyP50Ms, double ackLatencyP99Ms, double ackLatencyMaxMs,
+                          double sendLagP50Ms, double sendLagP99Ms, double sendLagMaxMs, String lastError) {
+  public static final String TYPE = "stats";
+
+  public StatsReport {
+    byType = Map.copyOf(byType);
+    intervalByType = Map.copyOf(intervalByType);
+  }
+
+  /** Acknowledged events per second over the interval: the honest measured rate. */
+  public double ackedRate() {
+    return intervalMillis <= 0 ? 0 : interval.acked() * 1000.0 / intervalMillis;
+  }
+
+  public double generatedRate() {
+    return intervalMillis <= 0 ? 0 : interval.generated() * 1000.0 / intervalMillis;
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("v", Protocol.VERSION).put("type", TYPE)
+        .put("workerId", workerId).put("host", host).put("seq", seq).put("epoch", epoch)
+        .put("users", users.toJson()).put("targetRate", targetRate).put("producing", producing)
+        .put("totals", totals.toJson()).put("byType", new JsonObject(new LinkedHashMap<>(byType)))
+        .put("intervalMillis", intervalMillis).put("interval", interval.toJson())
+        .put("intervalByType", new JsonObject(new LinkedHashMap<>(intervalByType)))
+        .put("ackLatencyP50Ms", ackLatencyP50Ms).put("ackLatencyP99Ms", ackLatencyP99Ms)
+        .put("ackLatencyMaxMs", ackLatencyMaxMs).put("sendLagP50Ms", sendLagP50Ms)
+        .put("sendLagP99Ms", sendLagP99Ms).put("sendLagMaxMs", sendLagMaxMs);
+    if (lastError != null) {
+      json.put("lastError", lastError);
+    }
+    return json;
+  }
+
+  public static StatsReport fromJson(Object body) {
+    JsonObject json = Fields.checkVersion(body, TYPE);
+    Object error = json.getValue("lastError");
+    if (error != null && !(error instanceof String)) {
+      throw new MessageFormatException("field 'lastError' must be a string, got " + error);
+    }
+    return new StatsReport(Fields.string(json, "workerId"), Fields.string(json, "host"),
+        Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
+        UserRange.fromJson(Fields.object(json, "users")), Fields.number(json, "targetRate"),
+        Fields.bool(json, "producing"), Counters.fromJson(Fields.object(json, "totals")),
+        counts(Fields.object(json, "byType")), Fields.integer(json, "intervalMillis"),
+        Counters.fromJson(Fields.object(json, "interval")), counts(Fields.object(json, "intervalByType")),
+        Fields.number(json, "ackLatencyP50Ms"), Fields.number(json, "ackLatencyP99Ms"),
+        Fields.number(json, "ackLatencyMaxMs"), Fields.number(json, "sendLagP50Ms"),
+        Fields.number(json, "sendLagP99Ms"), Fields.number(json, "sendLagMaxMs"), (String) error);
+  }
+
+  private static Map<String, Long> counts(JsonObject json) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String key : json.fieldNames()) {
+      out.put(key, Fields.integer(json, key));
+    }
+    return out;
+  }
+}

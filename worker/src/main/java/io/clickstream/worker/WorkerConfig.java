@@ -1,0 +1,156 @@
+package io.clickstream.worker;
+
+import io.clickstream.protocol.ClusterConfig;
+import io.clickstream.protocol.EnvReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Everything a worker needs, read once from the environment and validated before anything starts.
+ * The names and defaults of the original Python producer are kept: KAFKA_BOOTSTRAP_SERVERS, TOPIC_NAME,
+ * EVENTS_PER_SECOND, NUM_USERS, NUM_PRODUCTS, LATE_DATA_PERCENTAGE, MAX_LATE_SECONDS,
+ * SESSION_TIMEOUT_MINUTES, SEED.
+ *
+ * @param producerProperties the effective Kafka producer configuration (defaults, then the properties
+ *     file, then KAFKA_PRODUCER_* variables)
+ * @param standalone simulate every user at EVENTS_PER_SECOND without a coordinator (the original's mode)
+ */
+public record WorkerConfig(String bootstrapServers, String topic, int topicPartitions, int topicReplicationFactor,
+                           double eventsPerSecond, int numUsers, int numProducts, double latePercentage,
+                           int maxLateSeconds, int sessionTimeoutMinutes, OptionalLong seed,
+                           Map<String, String> producerProperties, boolean standalone, String workerId,
+                           int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
+                           ClusterConfig cluster) {
+  public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
+  public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
+  /** Property names whose values never appear in logs. */
+  private static final Set<String> SECRET_HINTS = Set.of("password", "jaas", "secret", "key");
+
+  public WorkerConfig {
+    producerProperties = Map.copyOf(producerProperties);
+  }
+
+  public static WorkerConfig fromEnv(Map<String, String> environment) {
+    EnvReader env = new EnvReader(environment);
+    String bootstrap = env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    if (!bootstrap.matches("[^\\s,]+(,[^\\s,]+)*")) {
+      env.problem("KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port, got \"" + bootstrap + "\"");
+    }
+    String topic = env.string("TOPIC_NAME", "clickstream");
+    if (!topic.matches("[A-Za-z0-9._-]{1,200}")) {
+      env.problem("TOPIC_NAME must be 1-200 letters, digits, '.', '_' or '-', got \"" + topic + "\"");
+    }
+    int partitions = env.intIn("TOPIC_PARTITIONS", 12, 1, 10_000);
+    int replication = env.intIn("TOPIC_REPLICATION_FACTOR", -1, -1, 32);
+    if (replication == 0) {
+      env.problem("TOPIC_REPLICATION_FACTOR must be -1 (broker default) or from 1 to 32, got \"0\"");
+    }
+    double maxRate = env.doubleIn("MAX_EVENTS_PER_SECOND", 1_000_000, 1, 100_000_000);
+    double rate = env.doubleIn("EVENTS_PER_SECOND", 10, 0, maxRate);
+    int users = env.intIn("NUM_USERS", 100, 1, 100_000_000);
+    int products = env.intIn("NUM_PRODUCTS", 50, 1, 1_000_000);
+    double latePct = env.doubleIn("LATE_DATA_PERCENTAGE", 5, 0, 100);
+    int maxLate = env.intIn("MAX_LATE_SECONDS", 120, 1, 86_400);
+    int sessionTimeout = env.intIn("SESSION_TIMEOUT_MINUTES", 30, 1, 10_080);
+    OptionalLong seed = env.optionalLong("SEED");
+    boolean standalone = env.bool("STANDALONE", false);
+    String workerId = env.string("WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8));
+    if (!workerId.matches("[A-Za-z0-9._-]{1,64}")) {
+      env.problem("WORKER_ID must be 1-64 letters, digits, '.', '_' or '-', got \"" + workerId + "\"");
+    }
+    int statsLog = env.intIn("STATS_LOG_SECONDS", 5, 1, 3600);
+    int grace = env.intIn("COORDINATOR_GRACE_SECONDS", 60, 0, 86_400);
+    int kafkaTimeout = env.intIn("KAFKA_STARTUP_TIMEOUT_SECONDS", 30, 1, 3600);
+    Map<String, String> producer = producerProperties(env, bootstrap);
+    ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    env.throwIfInvalid();
+    return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
+        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, cluster);
+  }
+
+  /**
+   * Defaults first (lz4, acks=all with idempotence: no loss and no duplicates on retry), then the
+   * properties file, then KAFKA_PRODUCER_* variables (KAFKA_PRODUCER_SASL_MECHANISM → sasl.mechanism).
+   * Unknown property names are refused, so a typo never silently does nothing.
+   */
+  static Map<String, String> producerProperties(EnvReader env, String bootstrap) {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+    Map<String, String> overrides = new LinkedHashMap<>();
+    String file = env.value(PRODUCER_FILE);
+    if (file != null) {
+      Properties fromFile = new Properties();
+      try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+        fromFile.load(reader);
+        fromFile.stringPropertyNames().forEach(name -> overrides.put(name, fromFile.getProperty(name)));
+      } catch (IOException | RuntimeException e) {
+        env.problem(PRODUCER_FILE + " cannot be read: \"" + file + "\" (" + e.getMessage() + ")");
+      }
+    }
+    env.raw().keySet().stream().sorted().forEach(name -> {
+      if (name.startsWith(PRODUCER_PREFIX) && !name.equals(PRODUCER_FILE)) {
+        String value = env.value(name);
+        if (value != null) {
+          overrides.put(name.substring(PRODUCER_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+        }
+      }
+    });
+    Set<String> known = ProducerConfig.configNames();
+    overrides.forEach((name, value) -> {
+      if (!known.contains(name)) {
+        env.problem("unknown Kafka producer property \"" + name + "\" (from " + PRODUCER_PREFIX
+            + name.toUpperCase(Locale.ROOT).replace('.', '_') + " or " + PRODUCER_FILE + ")");
+      }
+    });
+    if (overrides.containsKey(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG)
+        || overrides.containsKey(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)) {
+      env.problem("Kafka key/value serializers are fixed by the generator and cannot be overridden");
+    }
+    props.putAll(overrides);
+    // acks other than "all" silently disables idempotence only when it is not set explicitly; say it.
+    if (!"all".equals(props.get(ProducerConfig.ACKS_CONFIG)) && !"-1".equals(props.get(ProducerConfig.ACKS_CONFIG))
+        && !overrides.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
+      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+    }
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer");
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer");
+    return props;
+  }
+
+  /** Seed for the catalog and the user streams: SEED, or a fixed one so all workers share one catalog. */
+  public long catalogSeed() {
+    return seed.orElse(0x5EED_C47A_1065L);
+  }
+
+  /** The producer configuration with secrets masked, for the Starting line. */
+  public Map<String, String> loggableProducerProperties() {
+    Map<String, String> out = new LinkedHashMap<>();
+    producerProperties.forEach((k, v) -> out.put(k,
+        SECRET_HINTS.stream().anyMatch(k::contains) && !k.contains("serializer") ? "******" : v));
+    return out;
+  }
+
+  public String describe() {
+    return "bootstrap=" + bootstrapServers + ", topic=" + topic + " (" + topicPartitions + " partitions), events/s="
+        + eventsPerSecond + ", users=" + numUsers + ", products=" + numProducts + ", late=" + latePercentage
+        + "%, maxLate=" + maxLateSeconds + "s, sessionTimeout=" + sessionTimeoutMinutes + "min, seed="
+        + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
+        + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members())
+        + ", workerId=" + workerId + ", producer=" + loggableProducerProperties();
+  }
+}

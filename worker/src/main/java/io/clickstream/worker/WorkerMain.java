@@ -1,0 +1,92 @@
+package io.clickstream.worker;
+
+import io.clickstream.protocol.ClusterBootstrap;
+import io.clickstream.protocol.ConfigException;
+import io.clickstream.worker.cluster.CoordinatorLink;
+import io.clickstream.worker.publish.KafkaPreflight;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of a worker process. Order matters: configuration, then Kafka, then the cluster, so that a
+ * process that cannot work exits non-zero with the reason before any other member sees it.
+ */
+public final class WorkerMain {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
+  private static final long SHUTDOWN_TIMEOUT_SECONDS = 25;
+
+  private WorkerMain() {
+  }
+
+  public static void main(String[] args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    for (String arg : args) {
+      if (arg.equals("--standalone")) {
+        env.put("STANDALONE", "true");
+      } else {
+        System.err.println("clickstream worker: unknown argument \"" + arg + "\" (only --standalone is accepted)");
+        System.exit(2);
+      }
+    }
+    WorkerConfig config;
+    try {
+      config = WorkerConfig.fromEnv(env);
+    } catch (ConfigException e) {
+      System.err.println("clickstream worker cannot start: invalid configuration:");
+      e.problems().forEach(p -> System.err.println("  - " + p));
+      System.exit(2);
+      return;
+    }
+    LOG.info("Starting clickstream worker: {}", config.describe());
+    try {
+      KafkaPreflight.ensureTopic(config);
+    } catch (KafkaPreflight.KafkaUnavailableException e) {
+      LOG.error("clickstream worker cannot start: {}", e.getMessage());
+      System.exit(3);
+      return;
+    }
+    long pid = ProcessHandle.current().pid();
+    Future<Vertx> deployed;
+    if (config.standalone()) {
+      Vertx vertx = Vertx.vertx();
+      CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), "standalone",
+          config.cluster().publicHost(), pid, 0);
+      deployed = vertx.deployVerticle(new WorkerVerticle(config, identity)).map(id -> vertx);
+    } else {
+      deployed = ClusterBootstrap.start(config.cluster()).compose(clustered -> {
+        CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), clustered.nodeId(),
+            config.cluster().publicHost(), pid, 0);
+        return clustered.vertx().deployVerticle(new WorkerVerticle(config, identity)).map(id -> clustered.vertx());
+      });
+    }
+    deployed
+        .onSuccess(vertx -> {
+          installShutdownHook(vertx);
+          LOG.info("Worker {} running ({})", config.workerId(), config.standalone() ? "standalone" : "clustered");
+        })
+        .onFailure(err -> {
+          LOG.error("clickstream worker failed to start: {}", err.toString(), err);
+          System.exit(1);
+        });
+  }
+
+  /**
+   * Neither Vert.x nor vertx-hazelcast installs one: without it SIGTERM would drop held-back late events
+   * and leave the cluster only when the others time it out.
+   */
+  static void installShutdownHook(Vertx vertx) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Shutting down (SIGTERM): stopping generation, sending held-back events, leaving the cluster");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.error("Shutdown did not complete within {} s: {}", SHUTDOWN_TIMEOUT_SECONDS, e.toString());
+      }
+    }, "clickstream-shutdown"));
+  }
+}

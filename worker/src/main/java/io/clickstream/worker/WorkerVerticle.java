@@ -1,0 +1,131 @@
+package io.clickstream.worker;
+
+import io.clickstream.protocol.Counters;
+import io.clickstream.protocol.Protocol;
+import io.clickstream.protocol.StatsReport;
+import io.clickstream.protocol.UserRange;
+import io.clickstream.worker.cluster.CoordinatorLink;
+import io.clickstream.worker.publish.GeneratorLoop;
+import io.clickstream.worker.publish.Holding;
+import io.clickstream.worker.simulation.Behaviour;
+import io.clickstream.worker.simulation.Catalog;
+import io.clickstream.worker.simulation.ClickSimulator;
+import io.clickstream.worker.simulation.SplitMix;
+import io.clickstream.worker.stats.WorkerStats;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.security.SecureRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the generator to Kafka, to the coordinator (or to itself in standalone mode) and to the
+ * once-a-second stats: a thin verticle over pure parts. The topic is prepared before deployment
+ * ({@link io.clickstream.worker.publish.KafkaPreflight}).
+ */
+public final class WorkerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final long REPORT_INTERVAL_MILLIS = 1000;
+
+  private final WorkerConfig config;
+  private final CoordinatorLink.Identity identity;
+  private KafkaProducer<byte[], byte[]> producer;
+  private GeneratorLoop generator;
+  private CoordinatorLink link;
+  private WorkerStats stats;
+  private long reportTimer = -1;
+  private long seq;
+  private Counters lastLogged = Counters.ZERO;
+  private long lastLogMillis;
+
+  public WorkerVerticle(WorkerConfig config, CoordinatorLink.Identity identity) {
+    this.config = config;
+    this.identity = identity;
+  }
+
+  @Override
+  public Future<?> start() {
+    long now = System.currentTimeMillis();
+    stats = new WorkerStats(now);
+    lastLogMillis = now;
+    producer = KafkaProducer.create(vertx, config.producerProperties());
+    long userSeed = config.seed().orElseGet(() -> new SecureRandom().nextLong());
+    ClickSimulator simulator = new ClickSimulator(new Catalog(config.numProducts(), config.catalogSeed()),
+        Behaviour.defaults(config.latePercentage(), config.maxLateSeconds(), config.sessionTimeoutMinutes()),
+        SplitMix.mix(userSeed));
+    generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats);
+    generator.start();
+    Future<Void> control;
+    if (config.standalone()) {
+      control = Future.fromCompletionStage(generator.apply(
+          new Holding(1, new UserRange(1, config.numUsers()), config.eventsPerSecond(), false)), context)
+          .map(accepted -> {
+            // No coordinator to renew it: the lease never ends.
+            generator.leaseUntil(System.nanoTime() + Long.MAX_VALUE / 2);
+            return null;
+          });
+    } else {
+      link = new CoordinatorLink(vertx, generator, identity, config.coordinatorGraceSeconds() * 1000L);
+      control = link.start();
+    }
+    return control.onSuccess(v -> reportTimer = vertx.setPeriodic(REPORT_INTERVAL_MILLIS, id -> report(false)));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (reportTimer >= 0) {
+      vertx.cancelTimer(reportTimer);
+    }
+    Future<Void> unlinked = link == null ? Future.succeededFuture() : link.stop();
+    return unlinked
+        .compose(v -> Future.fromCompletionStage(generator.stop(), context))
+        .andThen(ar -> report(true))
+        .compose(v -> producer.close())
+        .andThen(ar -> {
+          Counters t = stats.totals();
+          LOG.info("Stopped. Final totals: {} generated, {} acked, {} failed, {} pending, {} late{}",
+              t.generated(), t.acked(), t.failed(), t.pending(), t.late(),
+              ar.failed() ? " (close failed: " + ar.cause().getMessage() + ")" : "");
+        });
+  }
+
+  public GeneratorLoop generator() {
+    return generator;
+  }
+
+  public WorkerStats stats() {
+    return stats;
+  }
+
+  private void report(boolean last) {
+    long now = System.currentTimeMillis();
+    WorkerStats.Interval interval = stats.closeInterval(now);
+    Holding held = generator.holding();
+    if (link != null) {
+      StatsReport report = new StatsReport(config.workerId(), identity.host(), ++seq, held.epoch(), held.users(),
+          held.paused() ? 0 : held.eventsPerSecond(), generator.producing(), interval.totals(), interval.byType(),
+          interval.millis(), interval.delta(), interval.deltaByType(), interval.ackP50Ms(), interval.ackP99Ms(),
+          interval.ackMaxMs(), interval.lagP50Ms(), interval.lagP99Ms(), interval.lagMaxMs(), interval.lastError());
+      vertx.eventBus().send(Protocol.STATS, report.toJson());
+    }
+    if (last || now - lastLogMillis >= config.statsLogSeconds() * 1000L) {
+      logEvents(interval, now);
+    }
+  }
+
+  /** The original's greppable progress line. */
+  private void logEvents(WorkerStats.Interval interval, long now) {
+    Counters t = interval.totals();
+    double seconds = Math.max(0.001, (now - lastLogMillis) / 1000.0);
+    double rate = (t.acked() - lastLogged.acked()) / seconds;
+    double latePct = t.generated() == 0 ? 0 : 100.0 * t.late() / t.generated();
+    Holding held = generator.holding();
+    LOG.info(String.format("Events: %,d generated, %,.1f/s acked over %.0fs, %,d acked, %,d late (%.1f%%), %,d failed,"
+            + " %,d pending, send lag p99 %.1f ms, users %s at %,.1f/s target%s",
+        t.generated(), rate, seconds, t.acked(), t.late(), latePct, t.failed(), t.pending(), interval.lagP99Ms(),
+        held.users(), held.eventsPerSecond(), generator.producing() ? "" : " (not producing)"));
+    lastLogged = t;
+    lastLogMillis = now;
+  }
+}

@@ -1,0 +1,175 @@
+package io.clickstream.worker.cluster;
+
+import io.clickstream.protocol.Assignment;
+import io.clickstream.protocol.AssignmentAck;
+import io.clickstream.protocol.Heartbeat;
+import io.clickstream.protocol.HeartbeatReply;
+import io.clickstream.protocol.MessageFormatException;
+import io.clickstream.protocol.Protocol;
+import io.clickstream.protocol.Registration;
+import io.clickstream.protocol.RegistrationReply;
+import io.clickstream.protocol.UserRange;
+import io.clickstream.worker.publish.GeneratorLoop;
+import io.clickstream.worker.publish.Holding;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's side of the protocol, on the event loop: registers, heartbeats every second, applies
+ * assignments to the {@link GeneratorLoop} and keeps its {@link Lease} in step. It never blocks: the
+ * generator completes an assignment asynchronously and the ack is sent then.
+ */
+public final class CoordinatorLink {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLink.class);
+  public static final long HEARTBEAT_INTERVAL_MILLIS = 1000;
+  private static final long REQUEST_TIMEOUT_MILLIS = 2000;
+
+  private final Vertx vertx;
+  private final GeneratorLoop generator;
+  private final Identity identity;
+  private final Lease lease;
+  private MessageConsumer<Object> assignments;
+  private long heartbeatTimer = -1;
+  private String coordinatorId;
+  private boolean registering;
+  private boolean pausedForAbsenceLogged;
+
+  /** Who this worker is, as told to the coordinator. */
+  public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
+  }
+
+  public CoordinatorLink(Vertx vertx, GeneratorLoop generator, Identity identity, long graceMillis) {
+    this.vertx = vertx;
+    this.generator = generator;
+    this.identity = identity;
+    this.lease = new Lease(TimeUnit.MILLISECONDS.toNanos(graceMillis));
+  }
+
+  /** Listens for assignments (waiting until the cluster knows the address), then registers. */
+  public Future<Void> start() {
+    assignments = vertx.eventBus().consumer(Protocol.assignAddress(identity.workerId()), this::onAssignment);
+    return assignments.completion().onSuccess(v -> {
+      heartbeatTimer = vertx.setPeriodic(HEARTBEAT_INTERVAL_MILLIS, id -> beat());
+      register();
+    });
+  }
+
+  public Future<Void> stop() {
+    if (heartbeatTimer >= 0) {
+      vertx.cancelTimer(heartbeatTimer);
+    }
+    return assignments == null ? Future.succeededFuture() : assignments.unregister();
+  }
+
+  public boolean leaseValid() {
+    return lease.isValid(System.nanoTime());
+  }
+
+  public boolean coordinatorAway() {
+    return lease.coordinatorAway();
+  }
+
+  private void register() {
+    if (registering) {
+      return;
+    }
+    registering = true;
+    Holding held = generator.holding();
+    UserRange producing = generator.producing() ? held.users() : UserRange.EMPTY;
+    Registration registration = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
+        identity.pid(), identity.metricsPort(), held.epoch(), producing);
+    vertx.eventBus().request(Protocol.REGISTER, registration.toJson(), options())
+        .map(reply -> RegistrationReply.fromJson(reply.body()))
+        .onComplete(ar -> registering = false)
+        .onSuccess(reply -> {
+          coordinatorId = reply.coordinatorId();
+          LOG.info("Registered with coordinator {} as {} (holding epoch {} users {})", reply.coordinatorId(),
+              identity.workerId(), held.epoch(), producing);
+          beat();
+        })
+        .onFailure(err -> LOG.info("Registration not answered yet ({}); retrying with the next heartbeat",
+            err.getMessage()));
+  }
+
+  private void beat() {
+    long sentAt = System.nanoTime();
+    Heartbeat heartbeat = new Heartbeat(identity.workerId(), generator.holding().epoch());
+    vertx.eventBus().request(Protocol.HEARTBEAT, heartbeat.toJson(), options())
+        .map(reply -> HeartbeatReply.fromJson(reply.body()))
+        .onSuccess(reply -> onHeartbeatReply(reply, sentAt))
+        .onFailure(this::onHeartbeatFailure);
+  }
+
+  private void onHeartbeatReply(HeartbeatReply reply, long sentAt) {
+    if (!reply.known() || !reply.coordinatorId().equals(coordinatorId)) {
+      // A new coordinator, or one that declared us lost: stop producing, then tell it what we hold.
+      if (lease.isValid(System.nanoTime()) || coordinatorId != null && !reply.coordinatorId().equals(coordinatorId)) {
+        LOG.warn("Coordinator {} does not know this worker; stopping production and registering again",
+            reply.coordinatorId());
+      }
+      lease.revoked();
+      generator.revokeLease();
+      register();
+      return;
+    }
+    lease.renewed(sentAt, reply.leaseMillis());
+    pausedForAbsenceLogged = false;
+    generator.leaseUntil(lease.expiryNanos(System.nanoTime()));
+  }
+
+  private void onHeartbeatFailure(Throwable err) {
+    long now = System.nanoTime();
+    if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+      if (lease.coordinatorGone(now)) {
+        LOG.warn("Coordinator is gone from the cluster; continuing with the last assignment (epoch {}) for the "
+            + "grace period", generator.holding().epoch());
+        generator.leaseUntil(lease.expiryNanos(now));
+      }
+      coordinatorId = null;
+    }
+    if (!lease.isValid(now) && lease.coordinatorAway() && !pausedForAbsenceLogged) {
+      pausedForAbsenceLogged = true;
+      LOG.warn("Coordinator away for longer than the grace period: paused, waiting for it to come back");
+    }
+  }
+
+  private void onAssignment(Message<Object> message) {
+    Assignment assignment;
+    try {
+      assignment = Assignment.fromJson(message.body());
+      if (!assignment.workerId().equals(identity.workerId())) {
+        throw new MessageFormatException("assignment for " + assignment.workerId() + " sent to " + identity.workerId());
+      }
+    } catch (MessageFormatException e) {
+      LOG.warn("Rejected a malformed assignment: {}", e.getMessage());
+      message.fail(400, e.getMessage());
+      return;
+    }
+    Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
+        assignment.paused());
+    Future.fromCompletionStage(generator.apply(next), vertx.getOrCreateContext())
+        .onSuccess(accepted -> {
+          if (accepted) {
+            coordinatorId = assignment.coordinatorId();
+            LOG.info("Assignment epoch {}: users {} at {} events/s{}", assignment.epoch(), assignment.users(),
+                assignment.eventsPerSecond(), assignment.paused() ? " (paused)" : "");
+          } else {
+            LOG.info("Dropped assignment epoch {}: holding epoch {}", assignment.epoch(), generator.holding().epoch());
+          }
+          message.reply(new AssignmentAck(identity.workerId(), generator.holding().epoch(), accepted).toJson());
+        })
+        .onFailure(err -> message.fail(500, err.getMessage()));
+  }
+
+  private static DeliveryOptions options() {
+    return new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
+  }
+}

@@ -1,0 +1,11 @@
+package io.clickstream.worker.publish;
+
+import io.clickstream.protocol.UserRange;
+
+/**
+ * What the generator holds right now: the epoch and users of its assignment, the rate, and whether it
+ * is allowed to produce. Immutable snapshot, published by the generator thread.
+ */
+public record Holding(long epoch, UserRange users, double eventsPerSecond, boolean paused) {
+  public static final Holding NOTHING = new Holding(0, UserRange.EMPTY, 0, false);
+}

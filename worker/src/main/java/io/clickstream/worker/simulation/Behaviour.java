@@ -1,0 +1,27 @@
+package io.clickstream.worker.simulation;
+
+/**
+ * Probabilities of the next action within a session, with an empty and a non-empty cart. Whatever is
+ * left over to 1.0 is the chance that the user abandons the session (and the action opens a new one).
+ * The defaults give a shop-like funnel: views far above adds, adds above checkouts, one purchase per
+ * checkout.
+ */
+public record Behaviour(double viewEmpty, double addEmpty,
+                        double viewCart, double addCart, double removeCart, double checkoutCart,
+                        double lateProbability, long minLateMillis, long maxLateMillis,
+                        long sessionTimeoutMillis) {
+  public static Behaviour defaults(double latePercentage, int maxLateSeconds, int sessionTimeoutMinutes) {
+    long maxLate = maxLateSeconds * 1000L;
+    return new Behaviour(0.78, 0.17, 0.60, 0.15, 0.07, 0.10,
+        latePercentage / 100.0, Math.min(10_000L, maxLate), maxLate, sessionTimeoutMinutes * 60_000L);
+  }
+
+  public Behaviour {
+    if (viewEmpty + addEmpty > 1.0 || viewCart + addCart + removeCart + checkoutCart > 1.0) {
+      throw new IllegalArgumentException("action probabilities exceed 1");
+    }
+    if (lateProbability < 0 || lateProbability > 1) {
+      throw new IllegalArgumentException("late probability must be in [0, 1], got " + lateProbability);
+    }
+  }
+}

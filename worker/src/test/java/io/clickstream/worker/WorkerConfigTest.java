@@ -1,0 +1,94 @@
+package io.clickstream.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.clickstream.protocol.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WorkerConfigTest {
+  @Test
+  void defaultsAreTheOriginalProducers() {
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of());
+    assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+    assertThat(c.topic()).isEqualTo("clickstream");
+    assertThat(c.eventsPerSecond()).isEqualTo(10.0);
+    assertThat(c.numUsers()).isEqualTo(100);
+    assertThat(c.numProducts()).isEqualTo(50);
+    assertThat(c.latePercentage()).isEqualTo(5.0);
+    assertThat(c.maxLateSeconds()).isEqualTo(120);
+    assertThat(c.sessionTimeoutMinutes()).isEqualTo(30);
+    assertThat(c.seed()).isEmpty();
+    assertThat(c.producerProperties()).containsEntry("compression.type", "lz4").containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", "true");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "EVENTS_PER_SECOND|ten|EVENTS_PER_SECOND must be a number from 0 to 1000000, got \"ten\"",
+      "EVENTS_PER_SECOND|-5|EVENTS_PER_SECOND must be a number from 0 to 1000000, got \"-5\"",
+      "EVENTS_PER_SECOND|NaN|EVENTS_PER_SECOND must be a number from 0 to 1000000, got \"NaN\"",
+      "NUM_USERS|0|NUM_USERS must be a number from 1 to 100000000, got \"0\"",
+      "NUM_USERS|1.5|NUM_USERS must be a whole number from 1 to 100000000, got \"1.5\"",
+      "NUM_PRODUCTS|-1|NUM_PRODUCTS must be a number from 1 to 1000000, got \"-1\"",
+      "LATE_DATA_PERCENTAGE|101|LATE_DATA_PERCENTAGE must be a number from 0 to 100, got \"101\"",
+      "LATE_DATA_PERCENTAGE|-1|LATE_DATA_PERCENTAGE must be a number from 0 to 100, got \"-1\"",
+      "MAX_LATE_SECONDS|0|MAX_LATE_SECONDS must be a number from 1 to 86400, got \"0\"",
+      "SESSION_TIMEOUT_MINUTES|abc|SESSION_TIMEOUT_MINUTES must be a whole number from 1 to 10080, got \"abc\"",
+      "SEED|x1|SEED must be a whole number (a 64-bit integer), got \"x1\"",
+      "TOPIC_NAME|bad topic|TOPIC_NAME must be 1-200 letters, digits, '.', '_' or '-', got \"bad topic\"",
+      "TOPIC_PARTITIONS|0|TOPIC_PARTITIONS must be a number from 1 to 10000, got \"0\"",
+      "KAFKA_BOOTSTRAP_SERVERS|a b|KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port, got \"a b\"",
+      "KAFKA_PRODUCER_LINGER_MSS|5|unknown Kafka producer property \"linger.mss\"",
+      "STANDALONE|maybe|STANDALONE must be true or false, got \"maybe\"",
+      "CLUSTER_PORT|70000|CLUSTER_PORT must be a number from 1 to 65535, got \"70000\"",
+  })
+  void badValuesNameTheVariableAndTheValue(String name, String value, String message) {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnce() {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NUM_USERS", "0", "EVENTS_PER_SECOND", "x")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2));
+  }
+
+  @Test
+  void producerPropertiesPassThroughFromVariablesAndFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("producer.properties");
+    Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nlinger.ms=20\n");
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_PRODUCER_CONFIG_FILE", file.toString());
+    env.put("KAFKA_PRODUCER_SASL_MECHANISM", "SCRAM-SHA-512");
+    env.put("KAFKA_PRODUCER_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    WorkerConfig c = WorkerConfig.fromEnv(env);
+    assertThat(c.producerProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("linger.ms", "20")
+        .containsKey("sasl.jaas.config");
+    assertThat(c.loggableProducerProperties()).containsEntry("sasl.jaas.config", "******");
+    assertThat(c.describe()).doesNotContain("ScramLoginModule");
+  }
+
+  @Test
+  void acksOtherThanAllTurnsIdempotenceOffExplicitly() {
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of("KAFKA_PRODUCER_ACKS", "1"));
+    assertThat(c.producerProperties()).containsEntry("acks", "1").containsEntry("enable.idempotence", "false");
+  }
+
+  @Test
+  void aMissingPropertiesFileIsNamed() {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("KAFKA_PRODUCER_CONFIG_FILE", "/nope/p.properties")))
+        .hasMessageContaining("KAFKA_PRODUCER_CONFIG_FILE cannot be read: \"/nope/p.properties\"");
+  }
+}

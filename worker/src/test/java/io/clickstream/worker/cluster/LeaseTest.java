@@ -1,0 +1,54 @@
+package io.clickstream.worker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LeaseTest {
+  private static final long MS = 1_000_000L;
+
+  @Test
+  void countsFromWhenTheBeatWasSentNotWhenTheReplyArrived() {
+    Lease lease = new Lease(60_000 * MS);
+    assertThat(lease.isValid(0)).isFalse();
+    lease.renewed(1000 * MS, 3000);
+    assertThat(lease.isValid(3999 * MS)).isTrue();
+    assertThat(lease.isValid(4000 * MS)).isFalse();
+  }
+
+  @Test
+  void aReplyToABeatSentBeforeAFreezeGrantsNothing() {
+    Lease lease = new Lease(60_000 * MS);
+    lease.renewed(0, 3000);
+    // Frozen for 20 s; the reply to the beat sent at t=0 is processed at t=20 s.
+    lease.renewed(0, 3000);
+    assertThat(lease.isValid(20_000 * MS)).isFalse();
+  }
+
+  @Test
+  void coordinatorGoneStartsAGracePeriodOnlyWhileTheLeaseIsValid() {
+    Lease lease = new Lease(60_000 * MS);
+    lease.renewed(0, 3000);
+    assertThat(lease.coordinatorGone(1000 * MS)).isTrue();
+    assertThat(lease.isValid(50_000 * MS)).isTrue();
+    assertThat(lease.coordinatorGone(2000 * MS)).as("one grace period per absence").isFalse();
+    assertThat(lease.isValid(61_000 * MS)).isFalse();
+
+    Lease frozen = new Lease(60_000 * MS);
+    frozen.renewed(0, 3000);
+    assertThat(frozen.coordinatorGone(20_000 * MS)).as("a worker that was cut off gets no grace").isFalse();
+    assertThat(frozen.isValid(20_000 * MS)).isFalse();
+  }
+
+  @Test
+  void revocationStopsAtOnceAndARenewalRestarts() {
+    Lease lease = new Lease(60_000 * MS);
+    lease.renewed(0, 3000);
+    lease.revoked();
+    assertThat(lease.isValid(1)).isFalse();
+    assertThat(lease.expiryNanos(10)).isLessThan(10);
+    lease.renewed(5000 * MS, 3000);
+    assertThat(lease.isValid(6000 * MS)).isTrue();
+    assertThat(lease.coordinatorAway()).isFalse();
+  }
+}

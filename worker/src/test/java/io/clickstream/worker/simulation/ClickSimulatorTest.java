@@ -1,0 +1,163 @@
+package io.clickstream.worker.simulation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.protocol.UserRange;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClickSimulatorTest {
+  private static final long T0 = 1_700_000_000_000L;
+
+  private static ClickSimulator simulator(long seed, UserRange users) {
+    ClickSimulator sim = new ClickSimulator(new Catalog(50, 7), Behaviour.defaults(5, 120, 30), seed);
+    sim.assign(users, 1);
+    return sim;
+  }
+
+  /** Runs n steps, one every {@code stepMillis}, and returns detached copies. */
+  private static List<ClickEvent> run(ClickSimulator sim, int n, long stepMillis) {
+    List<ClickEvent> out = new ArrayList<>();
+    ClickEvent e = new ClickEvent();
+    for (int i = 0; i < n; i++) {
+      sim.next(T0 + i * stepMillis, e);
+      out.add(e.copy());
+    }
+    return out;
+  }
+
+  @Test
+  void sameSeedGivesTheSameStream() {
+    List<ClickEvent> a = run(simulator(42, new UserRange(1, 100)), 5000, 10);
+    List<ClickEvent> b = run(simulator(42, new UserRange(1, 100)), 5000, 10);
+    List<ClickEvent> c = run(simulator(43, new UserRange(1, 100)), 5000, 10);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(a.get(i).eventHi).isEqualTo(b.get(i).eventHi);
+      assertThat(a.get(i).user).isEqualTo(b.get(i).user);
+      assertThat(a.get(i).type).isEqualTo(b.get(i).type);
+    }
+    assertThat(c.get(0).eventHi).isNotEqualTo(a.get(0).eventHi);
+  }
+
+  @Test
+  void cartRulesHoldInEverySession() {
+    List<ClickEvent> events = run(simulator(1, new UserRange(1, 100)), 200_000, 5);
+    Map<String, List<Integer>> carts = new HashMap<>();
+    Map<String, ClickEvent> lastInSession = new HashMap<>();
+    Map<Integer, String> currentSession = new HashMap<>();
+    Catalog catalog = new Catalog(50, 7);
+    for (ClickEvent e : events) {
+      String session = e.sessionHi + ":" + e.sessionLo;
+      String previous = currentSession.put(e.user, session);
+      ClickEvent last = lastInSession.get(session);
+      if (last != null && last.type == EventType.CHECKOUT) {
+        assertThat(e.type).as("a CHECKOUT is followed by its PURCHASE in the same session").isEqualTo(EventType.PURCHASE);
+        assertThat(e.priceCents).isEqualTo(last.priceCents);
+      }
+      if (previous != null && !previous.equals(session)) {
+        ClickEvent prevLast = lastInSession.get(previous);
+        assertThat(prevLast.type).as("a session never ends between CHECKOUT and PURCHASE").isNotEqualTo(EventType.CHECKOUT);
+        assertThat(lastInSession).doesNotContainKey(session);
+      }
+      List<Integer> cart = carts.computeIfAbsent(session, k -> new ArrayList<>());
+      switch (e.type) {
+        case VIEW -> assertThat(e.priceCents).isEqualTo(catalog.priceCents(e.product));
+        case ADD_TO_CART -> cart.add(e.product);
+        case REMOVE_FROM_CART -> assertThat(cart.remove(Integer.valueOf(e.product)))
+            .as("REMOVE_FROM_CART only removes a product in the cart").isTrue();
+        case CHECKOUT -> {
+          assertThat(cart).as("CHECKOUT only with a non-empty cart").isNotEmpty();
+          assertThat(e.priceCents).isEqualTo(cart.stream().mapToLong(catalog::priceCents).sum());
+        }
+        case PURCHASE -> assertThat(last.type).isEqualTo(EventType.CHECKOUT);
+      }
+      lastInSession.put(session, e);
+    }
+  }
+
+  @Test
+  void funnelLooksLikeAShop() {
+    Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
+    for (ClickEvent e : run(simulator(3, new UserRange(1, 1000)), 300_000, 1)) {
+      counts.merge(e.type, 1, Integer::sum);
+    }
+    int views = counts.get(EventType.VIEW);
+    int adds = counts.get(EventType.ADD_TO_CART);
+    int checkouts = counts.get(EventType.CHECKOUT);
+    int purchases = counts.get(EventType.PURCHASE);
+    assertThat(views).isGreaterThan(3 * adds);
+    assertThat(adds).isGreaterThan(checkouts);
+    assertThat(Math.abs(checkouts - purchases)).isLessThanOrEqualTo(1);
+    assertThat(counts.get(EventType.REMOVE_FROM_CART)).isPositive();
+  }
+
+  @Test
+  void lateShareAndDelaysFollowTheConfiguration() {
+    List<ClickEvent> events = run(simulator(5, new UserRange(1, 100)), 100_000, 1);
+    long late = events.stream().filter(ClickEvent::isLate).count();
+    assertThat(late / (double) events.size()).isBetween(0.045, 0.055);
+    assertThat(events.stream().filter(ClickEvent::isLate).mapToLong(e -> e.lateDelayMillis))
+        .allMatch(d -> d >= 10_000 && d <= 120_000);
+    // Uniform over 10..120 s: both halves are used.
+    assertThat(events.stream().filter(e -> e.isLate() && e.lateDelayMillis < 30_000).count()).isPositive();
+    assertThat(events.stream().filter(e -> e.isLate() && e.lateDelayMillis > 100_000).count()).isPositive();
+  }
+
+  @Test
+  void usersAreSkewedAndStayInTheirSlice() {
+    Map<Integer, Integer> perUser = new HashMap<>();
+    for (ClickEvent e : run(simulator(9, new UserRange(101, 200)), 100_000, 1)) {
+      assertThat(e.user).isBetween(101, 200);
+      perUser.merge(e.user, 1, Integer::sum);
+    }
+    int max = perUser.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    int min = perUser.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+    assertThat(perUser).hasSize(100);
+    assertThat(max).isGreaterThan(3 * min);
+  }
+
+  @Test
+  void inactivityEndsTheSession() {
+    ClickSimulator sim = simulator(11, new UserRange(1, 1));
+    ClickEvent e = new ClickEvent();
+    sim.next(T0, e);
+    long first = e.sessionHi;
+    sim.next(T0 + 30 * 60_000L + 1, e);
+    assertThat(e.sessionHi).as("a gap longer than SESSION_TIMEOUT_MINUTES opens a new session").isNotEqualTo(first);
+    assertThat(e.type).isEqualTo(EventType.VIEW);
+  }
+
+  @Test
+  void reassignmentKeepsSessionsOfKeptUsersAndGivesMovedUsersFreshIds() {
+    ClickSimulator sim = simulator(13, new UserRange(1, 10));
+    List<ClickEvent> before = run(sim, 2000, 1);
+    Map<Integer, Long> openSession = new HashMap<>();
+    before.forEach(e -> openSession.put(e.user, e.sessionHi));
+    sim.assign(new UserRange(6, 15), 2);
+    assertThat(sim.users()).isEqualTo(new UserRange(6, 15));
+    ClickEvent e = new ClickEvent();
+    boolean continued = false;
+    for (int i = 0; i < 200; i++) {
+      sim.next(T0 + 2000 + i, e);
+      assertThat(e.user).isBetween(6, 15);
+      continued |= e.user <= 10 && openSession.get(e.user) == e.sessionHi;
+    }
+    assertThat(continued).as("a user kept across a rebalance keeps its session").isTrue();
+
+    // Users 1..5 move to another worker at epoch 2: it must never repeat an id produced at epoch 1.
+    Set<String> ids = new HashSet<>();
+    before.forEach(b -> ids.add(b.eventHi + ":" + b.eventLo));
+    ClickSimulator other = new ClickSimulator(new Catalog(50, 7), Behaviour.defaults(5, 120, 30), 13);
+    other.assign(new UserRange(1, 5), 2);
+    for (ClickEvent moved : run(other, 2000, 1)) {
+      assertThat(ids.add(moved.eventHi + ":" + moved.eventLo)).isTrue();
+      assertThat(openSession.get(moved.user)).as("a moved user starts a fresh session").isNotEqualTo(moved.sessionHi);
+    }
+  }
+}
