@@ -2,13 +2,13 @@ package io.clickstream.worker;
 
 import io.clickstream.protocol.ClusterBootstrap;
 import io.clickstream.protocol.ConfigException;
+import io.clickstream.protocol.ShutdownHook;
 import io.clickstream.worker.cluster.CoordinatorLink;
 import io.clickstream.worker.publish.KafkaPreflight;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,27 +66,12 @@ public final class WorkerMain {
     }
     deployed
         .onSuccess(vertx -> {
-          installShutdownHook(vertx);
+          ShutdownHook.install(vertx, "worker", SHUTDOWN_TIMEOUT_SECONDS);
           LOG.info("Worker {} running ({})", config.workerId(), config.standalone() ? "standalone" : "clustered");
         })
         .onFailure(err -> {
           LOG.error("clickstream worker failed to start: {}", err.toString(), err);
           System.exit(1);
         });
-  }
-
-  /**
-   * Neither Vert.x nor vertx-hazelcast installs one: without it SIGTERM would drop held-back late events
-   * and leave the cluster only when the others time it out.
-   */
-  static void installShutdownHook(Vertx vertx) {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("Shutting down (SIGTERM): stopping generation, sending held-back events, leaving the cluster");
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.error("Shutdown did not complete within {} s: {}", SHUTDOWN_TIMEOUT_SECONDS, e.toString());
-      }
-    }, "clickstream-shutdown"));
   }
 }

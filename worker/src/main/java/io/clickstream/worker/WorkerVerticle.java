@@ -117,7 +117,8 @@ public final class WorkerVerticle extends VerticleBase {
   /** The original's greppable progress line. */
   private void logEvents(WorkerStats.Interval interval, long now) {
     Counters t = interval.totals();
-    double seconds = Math.max(0.001, (now - lastLogMillis) / 1000.0);
+    // A final line after a short period would show a meaningless burst rate: use at least one second.
+    double seconds = Math.max(1.0, (now - lastLogMillis) / 1000.0);
     double rate = (t.acked() - lastLogged.acked()) / seconds;
     double latePct = t.generated() == 0 ? 0 : 100.0 * t.late() / t.generated();
     Holding held = generator.holding();

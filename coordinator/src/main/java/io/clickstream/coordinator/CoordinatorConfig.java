@@ -1,0 +1,49 @@
+package io.clickstream.coordinator;
+
+import io.clickstream.protocol.ClusterConfig;
+import io.clickstream.protocol.EnvReader;
+import java.util.Map;
+
+/**
+ * Everything the coordinator needs, from the environment, validated before it joins the cluster.
+ *
+ * @param eventsPerSecond the global target at start (EVENTS_PER_SECOND, as in the original)
+ * @param maxEventsPerSecond ceiling for rate commands; above it a command is refused with 400
+ * @param leaseMillis how long a heartbeat reply lets a worker produce; shorter than {@code lostAfterMillis}
+ * @param lostAfterMillis a worker silent this long is lost and its users reassigned
+ * @param settleMillis after start, wait this long for workers to re-register before the first split
+ */
+public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
+                                String httpHost, int httpPort, int bodyLimitBytes,
+                                long leaseMillis, long lostAfterMillis, long settleMillis,
+                                String bootstrapServers, String topic, ClusterConfig cluster) {
+
+  public static CoordinatorConfig fromEnv(Map<String, String> environment) {
+    EnvReader env = new EnvReader(environment);
+    int users = env.intIn("NUM_USERS", 100, 1, 100_000_000);
+    double maxRate = env.doubleIn("MAX_EVENTS_PER_SECOND", 1_000_000, 1, 100_000_000);
+    double rate = env.doubleIn("EVENTS_PER_SECOND", 10, 0, maxRate);
+    String httpHost = env.string("HTTP_HOST", "0.0.0.0");
+    int httpPort = env.intIn("HTTP_PORT", 8088, 0, 65535);
+    int bodyLimit = env.intIn("HTTP_BODY_LIMIT_BYTES", 4096, 64, 1_048_576);
+    long lostAfter = env.intIn("WORKER_LOST_AFTER_MS", 4000, 1500, 600_000);
+    long lease = env.intIn("WORKER_LEASE_MS", (int) Math.min(3000, lostAfter - 1000), 500, 600_000);
+    if (lease >= lostAfter) {
+      env.problem("WORKER_LEASE_MS must be shorter than WORKER_LOST_AFTER_MS (" + lostAfter + "), got \"" + lease
+          + "\": a lost worker must have stopped before its users are reassigned");
+    }
+    long settle = env.intIn("COORDINATOR_SETTLE_MS", 2000, 0, 60_000);
+    String bootstrap = env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    String topic = env.string("TOPIC_NAME", "clickstream");
+    ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    env.throwIfInvalid();
+    return new CoordinatorConfig(users, rate, maxRate, httpHost, httpPort, bodyLimit, lease, lostAfter, settle,
+        bootstrap, topic, cluster);
+  }
+
+  public String describe() {
+    return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
+        + httpHost + ":" + httpPort + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
+        + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic;
+  }
+}

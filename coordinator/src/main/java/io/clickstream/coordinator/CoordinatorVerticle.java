@@ -1,0 +1,135 @@
+package io.clickstream.coordinator;
+
+import io.clickstream.coordinator.api.HttpApi;
+import io.clickstream.coordinator.api.KafkaLanding;
+import io.clickstream.coordinator.api.StatusStream;
+import io.clickstream.coordinator.api.StatusView;
+import io.clickstream.protocol.Heartbeat;
+import io.clickstream.protocol.MessageFormatException;
+import io.clickstream.protocol.Protocol;
+import io.clickstream.protocol.Registration;
+import io.clickstream.protocol.StatsReport;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the {@link Coordinator} to the event bus, its timers and HTTP. Thin: every decision is in the
+ * coordinator, every message format in the protocol module.
+ */
+public final class CoordinatorVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
+  private static final long ASSIGNMENT_TIMEOUT_MILLIS = 3000;
+
+  private final CoordinatorConfig config;
+  /** Null when not clustered (tests): liveness then relies on heartbeats alone. */
+  private final ClusterManager clusterManager;
+  private Coordinator coordinator;
+  private KafkaLanding landing;
+  private final StatusStream stream = new StatusStream();
+  private HttpServer server;
+  private long lastMalformedLogMillis;
+
+  public CoordinatorVerticle(CoordinatorConfig config, ClusterManager clusterManager) {
+    this.config = config;
+    this.clusterManager = clusterManager;
+  }
+
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  public int httpPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    coordinator = new Coordinator(vertx, config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS));
+    landing = new KafkaLanding(vertx, config.bootstrapServers(), config.topic());
+    List<MessageConsumer<Object>> consumers = List.of(
+        vertx.eventBus().consumer(Protocol.REGISTER,
+            request(Registration::fromJson, r -> coordinator.onRegister(r).toJson())),
+        vertx.eventBus().consumer(Protocol.HEARTBEAT,
+            request(Heartbeat::fromJson, h -> coordinator.onHeartbeat(h).toJson())),
+        vertx.eventBus().consumer(Protocol.STATS, this::onStats));
+    vertx.setPeriodic(500, id -> coordinator.tick(clusterNodes()));
+    vertx.setPeriodic(1000, id -> {
+      coordinator.recordHistory();
+      if (stream.hasClients()) {
+        stream.broadcast(StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      }
+    });
+    landing.refresh();
+    vertx.setPeriodic(3000, id -> landing.refresh());
+    Future<HttpServer> listening = vertx.createHttpServer()
+        .requestHandler(HttpApi.router(vertx, coordinator, config, landing, stream, () -> true))
+        .listen(config.httpPort(), config.httpHost())
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("Coordinator {} serving the dashboard and API at http://{}:{}/", coordinator.id(),
+              config.httpHost(), s.actualPort());
+        });
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> listening);
+  }
+
+  @Override
+  public Future<?> stop() {
+    stream.closeAll();
+    return landing.close();
+  }
+
+  private Set<String> clusterNodes() {
+    return clusterManager == null ? null : new HashSet<>(clusterManager.getNodes());
+  }
+
+  /**
+   * A request handler that parses strictly: a malformed message or one from another protocol version is
+   * answered with a 400 failure naming the problem (the sender does not wait for a timeout), and logged.
+   */
+  private <T> io.vertx.core.Handler<Message<Object>> request(Function<Object, T> parse,
+                                                               Function<T, io.vertx.core.json.JsonObject> handle) {
+    return message -> {
+      T parsed;
+      try {
+        parsed = parse.apply(message.body());
+      } catch (MessageFormatException e) {
+        logMalformed(message.address(), e);
+        message.fail(400, e.getMessage());
+        return;
+      }
+      try {
+        message.reply(handle.apply(parsed));
+      } catch (RuntimeException e) {
+        LOG.error("Handling a message on {} failed", message.address(), e);
+        message.fail(500, e.toString());
+      }
+    };
+  }
+
+  private void onStats(Message<Object> message) {
+    try {
+      coordinator.onStats(StatsReport.fromJson(message.body()));
+    } catch (MessageFormatException e) {
+      logMalformed(message.address(), e);
+    }
+  }
+
+  private void logMalformed(String address, MessageFormatException e) {
+    long now = System.currentTimeMillis();
+    // A stranger sending garbage in a loop must not flood the log.
+    if (now - lastMalformedLogMillis > 5000) {
+      lastMalformedLogMillis = now;
+      LOG.warn("Rejected a malformed message on {}: {}", address, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.clickstream.coordinator.api;
+
+import io.clickstream.coordinator.Coordinator;
+import io.clickstream.coordinator.CoordinatorConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API and the dashboard's files. Each handler parses, validates (400 with a JSON error that
+ * names the problem), calls the {@link Coordinator} and replies with JSON. Bad input never changes
+ * state.
+ */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  public static final String STATUS = "/api/status";
+  public static final String HISTORY = "/api/history";
+  public static final String EVENTS = "/api/events";
+  public static final String RATE = "/api/rate";
+  public static final String PAUSE = "/api/pause";
+  public static final String RESUME = "/api/resume";
+  public static final String HEALTH = "/health";
+  public static final String READY = "/ready";
+  /** For 405 answers: our own error handler replaces Vert.x's, which would have set Allow. */
+  private static final Map<String, String> ALLOWED = Map.of(STATUS, "GET", HISTORY, "GET", EVENTS, "GET",
+      RATE, "PUT", PAUSE, "POST", RESUME, "POST", HEALTH, "GET", READY, "GET");
+
+  private HttpApi() {
+  }
+
+  public static Router router(Vertx vertx, Coordinator coordinator, CoordinatorConfig config, KafkaLanding landing,
+                              StatusStream stream, BooleanSupplier clusterJoined) {
+    Router router = Router.router(vertx);
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+    router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis())));
+    router.get(HISTORY).handler(rc -> json(rc, 200, StatusView.history(coordinator.stats())));
+    router.get(EVENTS).handler(rc -> {
+      stream.open(rc.response());
+      rc.response().write("event: status\ndata: "
+          + StatusView.status(coordinator, landing, System.currentTimeMillis()).encode() + "\n\n");
+    });
+    router.put(RATE).handler(rc -> {
+      RateCommand command;
+      try {
+        command = RateCommand.parse(rc.body().asString(), config.maxEventsPerSecond());
+      } catch (RateCommand.Invalid e) {
+        error(rc, 400, e.getMessage());
+        return;
+      }
+      coordinator.setRate(command.eventsPerSecond(), command.rampSeconds());
+      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+    });
+    router.post(PAUSE).handler(rc -> {
+      coordinator.setPaused(true);
+      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+    });
+    router.post(RESUME).handler(rc -> {
+      coordinator.setPaused(false);
+      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+    });
+    router.get(HEALTH).handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
+    router.get(READY).handler(rc -> {
+      boolean joined = clusterJoined.getAsBoolean();
+      boolean kafka = Boolean.TRUE.equals(landing.reachable());
+      JsonObject body = new JsonObject().put("status", joined && kafka ? "READY" : "NOT_READY")
+          .put("clusterJoined", joined).put("kafkaReachable", kafka);
+      if (landing.error() != null) {
+        body.put("kafkaError", landing.error());
+      }
+      json(rc, joined && kafka ? 200 : 503, body);
+    });
+    // GET only: a catch-all for every method would turn the API's 405s into 404s.
+    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    router.errorHandler(400, rc -> error(rc, 400, "bad request"));
+    router.errorHandler(404, rc -> error(rc, 404, "no such resource: " + rc.request().method() + " " + rc.request().path()));
+    router.errorHandler(405, rc -> {
+      String allowed = ALLOWED.get(rc.request().path());
+      if (allowed != null) {
+        rc.response().putHeader(HttpHeaders.ALLOW, allowed);
+      }
+      error(rc, 405, "method " + rc.request().method() + " not allowed on " + rc.request().path()
+          + (allowed == null ? "" : "; use " + allowed));
+    });
+    router.errorHandler(413, rc -> error(rc, 413, "request body larger than " + config.bodyLimitBytes()
+        + " bytes (HTTP_BODY_LIMIT_BYTES)"));
+    router.errorHandler(500, rc -> {
+      LOG.error("HTTP {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
+      error(rc, 500, "internal error: " + (rc.failure() == null ? "unknown" : rc.failure().toString()));
+    });
+    return router;
+  }
+
+  private static void json(RoutingContext rc, int status, JsonObject body) {
+    rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+
+  private static void error(RoutingContext rc, int status, String message) {
+    if (rc.response().ended()) {
+      return;
+    }
+    json(rc, status, new JsonObject().put("error", message).put("status", status));
+  }
+}

@@ -1,0 +1,103 @@
+package io.clickstream.coordinator.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.OffsetSpec;
+import io.vertx.kafka.admin.TopicDescription;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.common.TopicPartitionInfo;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What has actually landed in Kafka: the sum of the topic's end offsets, read through the admin client
+ * every few seconds. Shown beside "acknowledged" so an operator sees the broker has the data, and the
+ * first place a broker outage shows up.
+ */
+public final class KafkaLanding {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaLanding.class);
+
+  private final String topic;
+  private final KafkaAdminClient admin;
+  private boolean inFlight;
+  private long endOffsetsSum = -1;
+  private long checkedAtMillis;
+  private Boolean reachable;
+  private String error;
+
+  public KafkaLanding(Vertx vertx, String bootstrapServers, String topic) {
+    this.topic = topic;
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("default.api.timeout.ms", "5000");
+    config.put("request.timeout.ms", "4000");
+    this.admin = bootstrapServers == null ? null : KafkaAdminClient.create(vertx, config);
+  }
+
+  /** Starts one refresh unless one is still running. Never blocks. */
+  public void refresh() {
+    if (admin == null || inFlight) {
+      return;
+    }
+    inFlight = true;
+    admin.describeTopics(List.of(topic))
+        .compose(this::endOffsets)
+        .onComplete(ar -> {
+          inFlight = false;
+          checkedAtMillis = System.currentTimeMillis();
+          if (ar.succeeded()) {
+            endOffsetsSum = ar.result();
+            if (Boolean.FALSE.equals(reachable)) {
+              LOG.info("Kafka reachable again");
+            }
+            reachable = true;
+            error = null;
+          } else {
+            if (!Boolean.FALSE.equals(reachable)) {
+              LOG.warn("Cannot read end offsets of topic '{}': {}", topic, ar.cause().toString());
+            }
+            reachable = false;
+            error = ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+          }
+        });
+  }
+
+  private Future<Long> endOffsets(Map<String, TopicDescription> descriptions) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (TopicPartitionInfo partition : descriptions.get(topic).getPartitions()) {
+      request.put(new TopicPartition(topic, partition.getPartition()), OffsetSpec.LATEST);
+    }
+    return admin.listOffsets(request)
+        .map(offsets -> offsets.values().stream().mapToLong(info -> info.getOffset()).sum());
+  }
+
+  /** Null until the first check: unknown is not unreachable. */
+  public Boolean reachable() {
+    return reachable;
+  }
+
+  public String error() {
+    return error;
+  }
+
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject().put("topic", topic).put("endOffsetsSum", endOffsetsSum)
+        .put("checkedAtMillis", checkedAtMillis);
+    if (reachable != null) {
+      json.put("reachable", reachable);
+    }
+    if (error != null) {
+      json.put("error", error);
+    }
+    return json;
+  }
+
+  public Future<Void> close() {
+    return admin == null ? Future.succeededFuture() : admin.close();
+  }
+}

@@ -1,0 +1,122 @@
+package io.clickstream.coordinator.membership;
+
+import io.clickstream.protocol.Registration;
+import io.clickstream.protocol.UserRange;
+
+/**
+ * What the coordinator knows of one worker. Mutable, owned by the coordinator's event loop only.
+ * Times are System.nanoTime() of the coordinator, except {@code lostAtMillis} (wall clock, for display).
+ */
+public final class WorkerEntry {
+  public enum State { LIVE, LOST }
+
+  private Registration registration;
+  private State state = State.LIVE;
+  private long lastHeartbeatNanos;
+  /** When the last lease renewal was sent; the worker's lease ends at most leaseMillis after it. */
+  private long lastRenewalNanos;
+  /** Users the worker may be producing: acknowledged assignments, or what it said it held. */
+  private UserRange heldUsers;
+  private long heldEpoch;
+  /** What it was last assigned (possibly not yet acknowledged). */
+  private UserRange assignedUsers = UserRange.EMPTY;
+  private double assignedRate;
+  private long lostAtMillis;
+  private String lostReason;
+
+  WorkerEntry(Registration registration, long now) {
+    this.registration = registration;
+    this.lastHeartbeatNanos = now;
+    this.lastRenewalNanos = now;
+    this.heldUsers = registration.heldUsers();
+    this.heldEpoch = registration.heldEpoch();
+  }
+
+  public String id() {
+    return registration.workerId();
+  }
+
+  public Registration registration() {
+    return registration;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  public boolean isLive() {
+    return state == State.LIVE;
+  }
+
+  public long lastHeartbeatNanos() {
+    return lastHeartbeatNanos;
+  }
+
+  public UserRange heldUsers() {
+    return heldUsers;
+  }
+
+  public long heldEpoch() {
+    return heldEpoch;
+  }
+
+  public UserRange assignedUsers() {
+    return assignedUsers;
+  }
+
+  public double assignedRate() {
+    return assignedRate;
+  }
+
+  public long lostAtMillis() {
+    return lostAtMillis;
+  }
+
+  public String lostReason() {
+    return lostReason;
+  }
+
+  /** The instant after which the worker's lease has surely ended (it stopped producing by itself). */
+  public long leaseEndsNanos(long leaseMillis) {
+    return lastRenewalNanos + leaseMillis * 1_000_000L;
+  }
+
+  void reRegistered(Registration r, long now) {
+    registration = r;
+    state = State.LIVE;
+    lastHeartbeatNanos = now;
+    lastRenewalNanos = now;
+    heldUsers = r.heldUsers();
+    heldEpoch = r.heldEpoch();
+    lostReason = null;
+  }
+
+  void heartbeat(long now) {
+    lastHeartbeatNanos = now;
+  }
+
+  void renewed(long now) {
+    lastRenewalNanos = now;
+  }
+
+  void lost(String reason, long nowMillis) {
+    state = State.LOST;
+    lostReason = reason;
+    lostAtMillis = nowMillis;
+  }
+
+  public void assigned(UserRange users, double rate) {
+    assignedUsers = users;
+    assignedRate = rate;
+  }
+
+  public void acknowledged(UserRange users, long epoch) {
+    heldUsers = users;
+    heldEpoch = epoch;
+  }
+
+  /** After its lease ran out a lost worker produces nothing: forget what it held. */
+  public void released() {
+    heldUsers = UserRange.EMPTY;
+  }
+}

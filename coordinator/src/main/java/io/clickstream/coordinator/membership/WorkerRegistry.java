@@ -1,0 +1,98 @@
+package io.clickstream.coordinator.membership;
+
+import io.clickstream.protocol.Registration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The live set, kept from two independent signals: heartbeats (a worker silent for {@code lostAfterMillis}
+ * is lost) and the cluster manager's member list (a worker whose node left is lost at once). Pure; the
+ * caller passes the time. Lost workers stay listed so the dashboard can say since when.
+ */
+public final class WorkerRegistry {
+  private final long lostAfterNanos;
+  private final Map<String, WorkerEntry> workers = new LinkedHashMap<>();
+
+  public WorkerRegistry(long lostAfterMillis) {
+    this.lostAfterNanos = lostAfterMillis * 1_000_000L;
+  }
+
+  /** Returns true when this worker is new or comes back from lost: the partition must change. */
+  public boolean register(Registration registration, long now) {
+    WorkerEntry existing = workers.get(registration.workerId());
+    if (existing == null) {
+      workers.put(registration.workerId(), new WorkerEntry(registration, now));
+      return true;
+    }
+    boolean wasLost = !existing.isLive();
+    existing.reRegistered(registration, now);
+    return wasLost || !registration.heldUsers().equals(existing.assignedUsers());
+  }
+
+  /** Null when the worker is unknown or lost: it must stop and register again. */
+  public WorkerEntry heartbeat(String workerId, long now) {
+    WorkerEntry entry = workers.get(workerId);
+    if (entry == null || !entry.isLive()) {
+      return null;
+    }
+    entry.heartbeat(now);
+    entry.renewed(now);
+    return entry;
+  }
+
+  /** Marks lost every live worker that missed its heartbeats or whose node left; returns them. */
+  public List<WorkerEntry> expire(long now, long nowMillis, Set<String> clusterNodeIds) {
+    List<WorkerEntry> lost = new ArrayList<>();
+    for (WorkerEntry w : workers.values()) {
+      if (!w.isLive()) {
+        continue;
+      }
+      if (clusterNodeIds != null && !clusterNodeIds.contains(w.registration().nodeId())) {
+        w.lost("left the cluster", nowMillis);
+        lost.add(w);
+      } else if (now - w.lastHeartbeatNanos() > lostAfterNanos) {
+        w.lost("missed heartbeats for " + lostAfterNanos / 1_000_000 + " ms", nowMillis);
+        lost.add(w);
+      }
+    }
+    return lost;
+  }
+
+  /** Marks one worker lost (it failed to acknowledge an assignment). */
+  public void markLost(String workerId, String reason, long nowMillis) {
+    WorkerEntry w = workers.get(workerId);
+    if (w != null && w.isLive()) {
+      w.lost(reason, nowMillis);
+    }
+  }
+
+  public WorkerEntry get(String workerId) {
+    return workers.get(workerId);
+  }
+
+  /** Live workers in a stable order (by id), so the partition does not reshuffle needlessly. */
+  public List<WorkerEntry> live() {
+    List<WorkerEntry> live = new ArrayList<>();
+    for (WorkerEntry w : workers.values()) {
+      if (w.isLive()) {
+        live.add(w);
+      }
+    }
+    live.sort(Comparator.comparing(WorkerEntry::id));
+    return live;
+  }
+
+  public Collection<WorkerEntry> all() {
+    return workers.values();
+  }
+
+  /** Forgets lost workers lost longer ago than the given wall-clock instant, to bound memory. */
+  public void forgetLostBefore(long millis) {
+    workers.values().removeIf(w -> !w.isLive() && w.lostAtMillis() < millis && w.heldUsers().isEmpty());
+  }
+}
