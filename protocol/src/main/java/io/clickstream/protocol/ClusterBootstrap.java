@@ -72,6 +72,9 @@ public final class ClusterBootstrap {
     // Members listed without a port are scanned from the base port upwards: cover every member of a host.
     hz.setProperty("hazelcast.tcp.join.port.try.count", Integer.toString(config.portCount()));
     hz.setProperty("hazelcast.local.localAddress", config.host());
+    // By default Hazelcast listens on every interface: members on 127.0.0.2 and 127.0.0.3 would then
+    // fight over the same ports, and the cluster port would be open on interfaces nobody chose.
+    hz.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(config.portCount());
     if (!config.publicHost().equals(config.host())) {
