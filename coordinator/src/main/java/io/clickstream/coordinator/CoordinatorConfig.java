@@ -12,11 +12,14 @@ import java.util.Map;
  * @param leaseMillis how long a heartbeat reply lets a worker produce; shorter than {@code lostAfterMillis}
  * @param lostAfterMillis a worker silent this long is lost and its users reassigned
  * @param settleMillis after start, wait this long for workers to re-register before the first split
+ * @param controlToken when set, rate/pause/resume need it as a bearer token (CONTROL_TOKEN); null if unset
+ * @param protectReads the status, history, events and metrics routes need it too (CONTROL_TOKEN_PROTECT_READS)
  */
 public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
                                 String httpHost, int httpPort, int bodyLimitBytes,
                                 long leaseMillis, long lostAfterMillis, long settleMillis,
-                                String bootstrapServers, String topic, ClusterConfig cluster) {
+                                String bootstrapServers, String topic, String controlToken, boolean protectReads,
+                                ClusterConfig cluster) {
 
   public static CoordinatorConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
@@ -35,15 +38,24 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     long settle = env.intIn("COORDINATOR_SETTLE_MS", 2000, 0, 60_000);
     String bootstrap = env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     String topic = env.string("TOPIC_NAME", "clickstream");
+    String token = env.value("CONTROL_TOKEN");
+    if (token != null && token.length() < 8) {
+      env.problem("CONTROL_TOKEN must be at least 8 characters, got one of " + token.length());
+    }
+    boolean protectReads = env.bool("CONTROL_TOKEN_PROTECT_READS", false);
+    if (protectReads && token == null) {
+      env.problem("CONTROL_TOKEN_PROTECT_READS=true needs CONTROL_TOKEN to be set");
+    }
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
     env.throwIfInvalid();
     return new CoordinatorConfig(users, rate, maxRate, httpHost, httpPort, bodyLimit, lease, lostAfter, settle,
-        bootstrap, topic, cluster);
+        bootstrap, topic, token, protectReads, cluster);
   }
 
   public String describe() {
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
         + httpHost + ":" + httpPort + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
-        + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic;
+        + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
+        + ", control=" + (controlToken == null ? "open" : protectReads ? "token for all API calls" : "token for commands");
   }
 }

@@ -2,7 +2,9 @@ package io.clickstream.coordinator;
 
 import io.clickstream.protocol.ClusterBootstrap;
 import io.clickstream.protocol.ConfigException;
+import io.clickstream.protocol.MetricsSupport;
 import io.clickstream.protocol.ShutdownHook;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,10 @@ public final class CoordinatorMain {
       return;
     }
     LOG.info("Starting clickstream coordinator: {}", config.describe());
-    ClusterBootstrap.start(config.cluster())
+    PrometheusMeterRegistry registry = MetricsSupport.newRegistry("coordinator");
+    ClusterBootstrap.start(config.cluster(), registry)
         .compose(clustered -> clustered.vertx()
-            .deployVerticle(new CoordinatorVerticle(config, clustered.clusterManager()))
+            .deployVerticle(new CoordinatorVerticle(config, clustered.clusterManager(), registry))
             .map(id -> clustered))
         .onSuccess(clustered -> ShutdownHook.install(clustered.vertx(), "coordinator", SHUTDOWN_TIMEOUT_SECONDS))
         .onFailure(err -> {

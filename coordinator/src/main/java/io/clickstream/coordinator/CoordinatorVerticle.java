@@ -4,11 +4,13 @@ import io.clickstream.coordinator.api.HttpApi;
 import io.clickstream.coordinator.api.KafkaLanding;
 import io.clickstream.coordinator.api.StatusStream;
 import io.clickstream.coordinator.api.StatusView;
+import io.clickstream.coordinator.stats.CoordinatorMetrics;
 import io.clickstream.protocol.Heartbeat;
 import io.clickstream.protocol.MessageFormatException;
 import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.Registration;
 import io.clickstream.protocol.StatsReport;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -33,15 +35,17 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final CoordinatorConfig config;
   /** Null when not clustered (tests): liveness then relies on heartbeats alone. */
   private final ClusterManager clusterManager;
+  private final PrometheusMeterRegistry registry;
   private Coordinator coordinator;
   private KafkaLanding landing;
   private final StatusStream stream = new StatusStream();
   private HttpServer server;
   private long lastMalformedLogMillis;
 
-  public CoordinatorVerticle(CoordinatorConfig config, ClusterManager clusterManager) {
+  public CoordinatorVerticle(CoordinatorConfig config, ClusterManager clusterManager, PrometheusMeterRegistry registry) {
     this.config = config;
     this.clusterManager = clusterManager;
+    this.registry = registry;
   }
 
   public Coordinator coordinator() {
@@ -56,6 +60,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   public Future<?> start() {
     coordinator = new Coordinator(vertx, config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS));
     landing = new KafkaLanding(vertx, config.bootstrapServers(), config.topic());
+    CoordinatorMetrics.bind(registry, coordinator, landing);
     List<MessageConsumer<Object>> consumers = List.of(
         vertx.eventBus().consumer(Protocol.REGISTER,
             request(Registration::fromJson, r -> coordinator.onRegister(r).toJson())),
@@ -72,7 +77,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     landing.refresh();
     vertx.setPeriodic(3000, id -> landing.refresh());
     Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(HttpApi.router(vertx, coordinator, config, landing, stream, () -> true))
+        .requestHandler(HttpApi.router(vertx, coordinator, config, landing, stream, () -> true, registry))
         .listen(config.httpPort(), config.httpHost())
         .onSuccess(s -> {
           server = s;

@@ -3,6 +3,7 @@ package io.clickstream.protocol;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -32,7 +33,7 @@ public final class ClusterBootstrap {
     }
   }
 
-  public static Future<Clustered> start(ClusterConfig config) {
+  public static Future<Clustered> start(ClusterConfig config, PrometheusMeterRegistry registry) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions()
@@ -41,7 +42,7 @@ public final class ClusterBootstrap {
         .setPort(config.eventBusPort())
         .setConnectTimeout(EVENT_BUS_CONNECT_TIMEOUT_MILLIS);
     long started = System.nanoTime();
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    return MetricsSupport.builder(registry, options).withClusterManager(manager).buildClustered()
         .map(vertx -> {
           LOG.info("Joined cluster '{}' as node {} in {} ms ({} members)", config.name(), manager.getNodeId(),
               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), manager.getNodes().size());

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrderer;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The product's shape, end to end: one coordinator and several worker JVMs clustered over Hazelcast on

@@ -24,13 +24,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param producerProperties the effective Kafka producer configuration (defaults, then the properties
  *     file, then KAFKA_PRODUCER_* variables)
  * @param standalone simulate every user at EVENTS_PER_SECOND without a coordinator (the original's mode)
+ * @param metricsPort serves /metrics, /health and /ready; 0 turns it off (METRICS_PORT)
  */
 public record WorkerConfig(String bootstrapServers, String topic, int topicPartitions, int topicReplicationFactor,
                            double eventsPerSecond, int numUsers, int numProducts, double latePercentage,
                            int maxLateSeconds, int sessionTimeoutMinutes, OptionalLong seed,
                            Map<String, String> producerProperties, boolean standalone, String workerId,
                            int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
-                           ClusterConfig cluster) {
+                           String metricsHost, int metricsPort, ClusterConfig cluster) {
   public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
   public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
   /** Property names whose values never appear in logs. */
@@ -71,11 +72,14 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     int statsLog = env.intIn("STATS_LOG_SECONDS", 5, 1, 3600);
     int grace = env.intIn("COORDINATOR_GRACE_SECONDS", 60, 0, 86_400);
     int kafkaTimeout = env.intIn("KAFKA_STARTUP_TIMEOUT_SECONDS", 30, 1, 3600);
+    String metricsHost = env.string("METRICS_HOST", "0.0.0.0");
+    int metricsPort = env.intIn("METRICS_PORT", 9100, 0, 65535);
     Map<String, String> producer = producerProperties(env, bootstrap);
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
-        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, cluster);
+        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, metricsHost, metricsPort,
+        cluster);
   }
 
   /**
@@ -151,6 +155,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
         + "%, maxLate=" + maxLateSeconds + "s, sessionTimeout=" + sessionTimeoutMinutes + "min, seed="
         + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
         + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members())
-        + ", workerId=" + workerId + ", producer=" + loggableProducerProperties();
+        + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)
+        + ", producer=" + loggableProducerProperties();
   }
 }

@@ -2,6 +2,9 @@ package io.clickstream.worker;
 
 import io.clickstream.protocol.ClusterBootstrap;
 import io.clickstream.protocol.ConfigException;
+import io.clickstream.protocol.MetricsSupport;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxOptions;
 import io.clickstream.protocol.ShutdownHook;
 import io.clickstream.worker.cluster.CoordinatorLink;
 import io.clickstream.worker.publish.KafkaPreflight;
@@ -51,17 +54,19 @@ public final class WorkerMain {
       return;
     }
     long pid = ProcessHandle.current().pid();
+    PrometheusMeterRegistry registry = MetricsSupport.newRegistry("worker");
     Future<Vertx> deployed;
     if (config.standalone()) {
-      Vertx vertx = Vertx.vertx();
+      Vertx vertx = MetricsSupport.builder(registry, new VertxOptions()).build();
       CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), "standalone",
           config.cluster().publicHost(), pid, 0);
-      deployed = vertx.deployVerticle(new WorkerVerticle(config, identity)).map(id -> vertx);
+      deployed = vertx.deployVerticle(new WorkerVerticle(config, identity, registry)).map(id -> vertx);
     } else {
-      deployed = ClusterBootstrap.start(config.cluster()).compose(clustered -> {
+      deployed = ClusterBootstrap.start(config.cluster(), registry).compose(clustered -> {
         CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), clustered.nodeId(),
-            config.cluster().publicHost(), pid, 0);
-        return clustered.vertx().deployVerticle(new WorkerVerticle(config, identity)).map(id -> clustered.vertx());
+            config.cluster().publicHost(), pid, config.metricsPort());
+        return clustered.vertx().deployVerticle(new WorkerVerticle(config, identity, registry))
+            .map(id -> clustered.vertx());
       });
     }
     deployed

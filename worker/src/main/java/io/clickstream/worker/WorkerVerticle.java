@@ -11,7 +11,11 @@ import io.clickstream.worker.simulation.Behaviour;
 import io.clickstream.worker.simulation.Catalog;
 import io.clickstream.worker.simulation.ClickSimulator;
 import io.clickstream.worker.simulation.SplitMix;
+import io.clickstream.worker.stats.WorkerMetrics;
 import io.clickstream.worker.stats.WorkerStats;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -30,6 +34,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   private final WorkerConfig config;
   private final CoordinatorLink.Identity identity;
+  private final PrometheusMeterRegistry registry;
+  private WorkerMetrics metrics;
+  private HttpServer metricsServer;
   private KafkaProducer<byte[], byte[]> producer;
   private GeneratorLoop generator;
   private CoordinatorLink link;
@@ -38,10 +45,12 @@ public final class WorkerVerticle extends VerticleBase {
   private long seq;
   private Counters lastLogged = Counters.ZERO;
   private long lastLogMillis;
+  private WorkerStats.Interval lastInterval;
 
-  public WorkerVerticle(WorkerConfig config, CoordinatorLink.Identity identity) {
+  public WorkerVerticle(WorkerConfig config, CoordinatorLink.Identity identity, PrometheusMeterRegistry registry) {
     this.config = config;
     this.identity = identity;
+    this.registry = registry;
   }
 
   @Override
@@ -56,6 +65,7 @@ public final class WorkerVerticle extends VerticleBase {
         SplitMix.mix(userSeed));
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats);
     generator.start();
+    metrics = new WorkerMetrics(registry, stats, generator);
     Future<Void> control;
     if (config.standalone()) {
       control = Future.fromCompletionStage(generator.apply(
@@ -69,7 +79,46 @@ public final class WorkerVerticle extends VerticleBase {
       link = new CoordinatorLink(vertx, generator, identity, config.coordinatorGraceSeconds() * 1000L);
       control = link.start();
     }
-    return control.onSuccess(v -> reportTimer = vertx.setPeriodic(REPORT_INTERVAL_MILLIS, id -> report(false)));
+    return control
+        .compose(v -> startMetricsServer())
+        .onSuccess(v -> reportTimer = vertx.setPeriodic(REPORT_INTERVAL_MILLIS, id -> report(false)));
+  }
+
+  /** GET /metrics (Prometheus text), /health (the process runs) and /ready (it can produce). */
+  private Future<Void> startMetricsServer() {
+    if (config.metricsPort() == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.createHttpServer().requestHandler(request -> {
+      switch (request.path()) {
+        case "/metrics" -> request.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+            .end(registry.scrape());
+        case "/health" -> request.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
+        case "/ready" -> {
+          JsonObject readiness = readiness();
+          request.response().setStatusCode(readiness.getBoolean("ready") ? 200 : 503)
+              .putHeader("Content-Type", "application/json").end(readiness.encode());
+        }
+        default -> request.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("error", "no such resource: " + request.path()).put("status", 404).encode());
+      }
+    }).listen(config.metricsPort(), config.metricsHost())
+        .recover(err -> Future.failedFuture("cannot serve metrics on METRICS_PORT=" + config.metricsPort() + " (METRICS_HOST="
+            + config.metricsHost() + "): " + err.getMessage()))
+        .onSuccess(server -> {
+          metricsServer = server;
+          LOG.info("Metrics and health on http://{}:{}/metrics", config.metricsHost(), server.actualPort());
+        })
+        .mapEmpty();
+  }
+
+  /** Ready when it can do its job: joined (or standalone), generator alive, Kafka taking events. */
+  private JsonObject readiness() {
+    boolean joined = config.standalone() || link.registered() || link.coordinatorAway();
+    boolean kafkaOk = !(lastInterval != null && lastInterval.delta().failed() > 0 && lastInterval.delta().acked() == 0);
+    boolean generatorAlive = !generator.failed();
+    return new JsonObject().put("ready", joined && kafkaOk && generatorAlive).put("clusterJoined", joined)
+        .put("kafkaAccepting", kafkaOk).put("generatorAlive", generatorAlive).put("producing", generator.producing());
   }
 
   @Override
@@ -78,6 +127,9 @@ public final class WorkerVerticle extends VerticleBase {
       vertx.cancelTimer(reportTimer);
     }
     Future<Void> unlinked = link == null ? Future.succeededFuture() : link.stop();
+    if (metricsServer != null) {
+      unlinked = unlinked.compose(v -> metricsServer.close());
+    }
     return unlinked
         .compose(v -> Future.fromCompletionStage(generator.stop(), context))
         .andThen(ar -> report(true))
@@ -101,6 +153,8 @@ public final class WorkerVerticle extends VerticleBase {
   private void report(boolean last) {
     long now = System.currentTimeMillis();
     WorkerStats.Interval interval = stats.closeInterval(now);
+    lastInterval = interval;
+    metrics.interval(interval.millis() <= 0 ? 0 : interval.delta().acked() * 1000.0 / interval.millis());
     Holding held = generator.holding();
     if (link != null) {
       StatsReport report = new StatsReport(config.workerId(), identity.host(), ++seq, held.epoch(), held.users(),

@@ -2,6 +2,7 @@ package io.clickstream.coordinator.api;
 
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.CoordinatorConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
@@ -29,17 +30,31 @@ public final class HttpApi {
   public static final String RESUME = "/api/resume";
   public static final String HEALTH = "/health";
   public static final String READY = "/ready";
+  public static final String METRICS = "/metrics";
   /** For 405 answers: our own error handler replaces Vert.x's, which would have set Allow. */
   private static final Map<String, String> ALLOWED = Map.of(STATUS, "GET", HISTORY, "GET", EVENTS, "GET",
-      RATE, "PUT", PAUSE, "POST", RESUME, "POST", HEALTH, "GET", READY, "GET");
+      RATE, "PUT", PAUSE, "POST", RESUME, "POST", HEALTH, "GET", READY, "GET", METRICS, "GET");
 
   private HttpApi() {
   }
 
   public static Router router(Vertx vertx, Coordinator coordinator, CoordinatorConfig config, KafkaLanding landing,
-                              StatusStream stream, BooleanSupplier clusterJoined) {
+                              StatusStream stream, BooleanSupplier clusterJoined, PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
+    // No CORS handler on purpose: browsers on other origins cannot drive the control API.
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+    if (config.controlToken() != null) {
+      ControlToken commands = ControlToken.forCommands(config.controlToken());
+      router.put(RATE).handler(commands);
+      router.post(PAUSE).handler(commands);
+      router.post(RESUME).handler(commands);
+      if (config.protectReads()) {
+        ControlToken reads = ControlToken.forReads(config.controlToken());
+        for (String path : new String[] {STATUS, HISTORY, EVENTS, METRICS}) {
+          router.get(path).handler(reads);
+        }
+      }
+    }
     router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis())));
     router.get(HISTORY).handler(rc -> json(rc, 200, StatusView.history(coordinator.stats())));
     router.get(EVENTS).handler(rc -> {
@@ -66,6 +81,8 @@ public final class HttpApi {
       coordinator.setPaused(false);
       json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
     });
+    router.get(METRICS).handler(rc -> rc.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
     router.get(HEALTH).handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
     router.get(READY).handler(rc -> {
       boolean joined = clusterJoined.getAsBoolean();
@@ -77,8 +94,8 @@ public final class HttpApi {
       }
       json(rc, joined && kafka ? 200 : 503, body);
     });
-    // GET only: a catch-all for every method would turn the API's 405s into 404s.
-    router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    // GET only, and never under /api/: a catch-all would turn the API's 405s into 404s.
+    router.getWithRegex("^/(?!api/).*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     router.errorHandler(400, rc -> error(rc, 400, "bad request"));
     router.errorHandler(404, rc -> error(rc, 404, "no such resource: " + rc.request().method() + " " + rc.request().path()));

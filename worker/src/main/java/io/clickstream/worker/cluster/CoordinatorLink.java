@@ -73,6 +73,11 @@ public final class CoordinatorLink {
     return lease.isValid(System.nanoTime());
   }
 
+  /** Registered with a coordinator that is (as far as we know) still there. */
+  public boolean registered() {
+    return coordinatorId != null;
+  }
+
   public boolean coordinatorAway() {
     return lease.coordinatorAway();
   }

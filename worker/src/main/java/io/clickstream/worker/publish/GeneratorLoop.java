@@ -128,6 +128,11 @@ public final class GeneratorLoop {
     return producing;
   }
 
+  /** True when the generator thread died of an unexpected error. */
+  public boolean failed() {
+    return stopped.isCompletedExceptionally();
+  }
+
   public int heldLateEvents() {
     return lateQueue.size();
   }

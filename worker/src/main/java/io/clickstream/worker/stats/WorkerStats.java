@@ -24,6 +24,8 @@ public final class WorkerStats {
   /** How far behind its intended time each event was handed to the producer, in microseconds. */
   private final Recorder sendLagMicros = new Recorder(3);
   private volatile String lastError;
+  /** Optional Prometheus histogram of the same latency; null when metrics are off. */
+  private volatile io.micrometer.core.instrument.Timer ackTimer;
 
   private Histogram ackInterval;
   private Histogram lagInterval;
@@ -49,6 +51,18 @@ public final class WorkerStats {
   public void acked(long latencyNanos) {
     acked.increment();
     ackLatencyMicros.recordValue(Math.max(0, latencyNanos / 1000));
+    io.micrometer.core.instrument.Timer timer = ackTimer;
+    if (timer != null) {
+      timer.record(latencyNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+  }
+
+  public void exportAckLatency(io.micrometer.core.instrument.Timer timer) {
+    this.ackTimer = timer;
+  }
+
+  public long count(EventType type) {
+    return byType[type.ordinal()].sum();
   }
 
   public void failed(Throwable cause) {

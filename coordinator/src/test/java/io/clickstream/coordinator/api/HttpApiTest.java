@@ -1,0 +1,237 @@
+package io.clickstream.coordinator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.coordinator.Coordinator;
+import io.clickstream.coordinator.CoordinatorConfig;
+import io.clickstream.coordinator.WorkerChannel;
+import io.clickstream.protocol.AssignmentAck;
+import io.clickstream.protocol.MetricsSupport;
+import io.clickstream.protocol.Registration;
+import io.clickstream.protocol.UserRange;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The HTTP API against a real server on loopback, with the coordinator's real router and logic; the
+ * worker side is an in-process channel that acknowledges at once (OpenMessaging Benchmark's
+ * "local worker" idea), since this test is about input handling, not the cluster.
+ */
+class HttpApiTest {
+  private final HttpClient client = HttpClient.newHttpClient();
+  private Vertx vertx;
+  private HttpServer server;
+  private Coordinator coordinator;
+  private final Map<String, Double> assignedRates = new ConcurrentHashMap<>();
+
+  private void start(Map<String, String> extraEnv) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1",
+        "COORDINATOR_SETTLE_MS", "0", "EVENTS_PER_SECOND", "100", "MAX_EVENTS_PER_SECOND", "50000",
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"));
+    env.putAll(extraEnv);
+    CoordinatorConfig config = CoordinatorConfig.fromEnv(env);
+    vertx = Vertx.vertx();
+    WorkerChannel local = assignment -> {
+      assignedRates.put(assignment.workerId(), assignment.eventsPerSecond());
+      return Future.succeededFuture(new AssignmentAck(assignment.workerId(), assignment.epoch(), true));
+    };
+    CompletableFuture<HttpServer> started = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      coordinator = new Coordinator(vertx, config, local);
+      KafkaLanding landing = new KafkaLanding(vertx, null, "t");
+      vertx.createHttpServer()
+          .requestHandler(HttpApi.router(vertx, coordinator, config, landing, new StatusStream(), () -> true,
+              MetricsSupport.newRegistry("test")))
+          .listen(0, "127.0.0.1").onComplete(ar -> {
+            if (ar.succeeded()) {
+              started.complete(ar.result());
+            } else {
+              started.completeExceptionally(ar.cause());
+            }
+          });
+    });
+    server = started.get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path))
+        .timeout(Duration.ofSeconds(5))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private double targetRate() throws Exception {
+    return new JsonObject(call("GET", "/api/status", null).body()).getDouble("requestedRate");
+  }
+
+  @Test
+  void aValidRateCommandChangesTheTarget() throws Exception {
+    start(Map.of());
+    HttpResponse<String> response = call("PUT", "/api/rate", "{\"eventsPerSecond\": 2500}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(targetRate()).isEqualTo(2500.0);
+    assertThat(call("POST", "/api/pause", null).statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(call("GET", "/api/status", null).body()).getBoolean("paused")).isTrue();
+    assertThat(new JsonObject(call("GET", "/api/status", null).body()).getDouble("targetRate")).isZero();
+    assertThat(call("POST", "/api/resume", null).statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(call("GET", "/api/status", null).body()).getDouble("targetRate")).isEqualTo(2500.0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "not JSON|hello|body is not valid JSON",
+      "NaN literal|{\"eventsPerSecond\": NaN}|body is not valid JSON",
+      "truncated|{\"eventsPerSecond\": 5|body is not valid JSON",
+      "array|[1000]|body must be a JSON object",
+      "JSON null|null|body must be a JSON object",
+      "empty object|{}|missing field eventsPerSecond",
+      "string value|{\"eventsPerSecond\": \"ten\"}|eventsPerSecond must be a number, got \"ten\"",
+      "boolean value|{\"eventsPerSecond\": true}|eventsPerSecond must be a number",
+      "null value|{\"eventsPerSecond\": null}|eventsPerSecond must be a number, got null",
+      "negative|{\"eventsPerSecond\": -5}|eventsPerSecond must be >= 0",
+      "huge|{\"eventsPerSecond\": 1e300}|is above the ceiling of 50000.0 (MAX_EVENTS_PER_SECOND)",
+      "above ceiling|{\"eventsPerSecond\": 50001}|is above the ceiling",
+      "typo in field|{\"eventPerSecond\": 10}|unknown field \"eventPerSecond\"",
+      "negative ramp|{\"eventsPerSecond\": 10, \"rampSeconds\": -1}|rampSeconds must be from 0 to 86400",
+      "string ramp|{\"eventsPerSecond\": 10, \"rampSeconds\": \"slow\"}|rampSeconds must be a number",
+  })
+  void badRateBodiesAreRefusedByNameAndChangeNothing(String name, String body, String message) throws Exception {
+    start(Map.of());
+    HttpResponse<String> response = call("PUT", "/api/rate", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    JsonObject error = new JsonObject(response.body());
+    assertThat(error.getString("error")).contains(message);
+    assertThat(error.getInteger("status")).isEqualTo(400);
+    assertThat(targetRate()).isEqualTo(100.0);
+  }
+
+  @Test
+  void oversizedBodiesUnknownRoutesAndWrongMethodsGetJsonErrors() throws Exception {
+    start(Map.of());
+    HttpResponse<String> big = call("PUT", "/api/rate", "{\"eventsPerSecond\": 1, \"pad\": \"" + "x".repeat(10_000) + "\"}");
+    assertThat(big.statusCode()).isEqualTo(413);
+    assertThat(new JsonObject(big.body()).getString("error")).contains("larger than 4096 bytes");
+
+    HttpResponse<String> unknown = call("GET", "/api/nothing", null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(unknown.body()).getString("error")).contains("/api/nothing");
+
+    HttpResponse<String> wrongMethod = call("GET", "/api/rate", null);
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(wrongMethod.headers().firstValue("allow")).hasValue("PUT");
+    assertThat(new JsonObject(wrongMethod.body()).getString("error")).contains("use PUT");
+    assertThat(call("DELETE", "/api/status", null).statusCode()).isEqualTo(405);
+    assertThat(call("POST", "/api/rate", "{\"eventsPerSecond\": 1}").statusCode()).isEqualTo(405);
+    assertThat(targetRate()).isEqualTo(100.0);
+    assertThat(call("GET", "/health", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void concurrentConflictingCommandsLeaveOneConsistentState() throws Exception {
+    start(Map.of());
+    coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY)));
+    coordinator(() -> coordinator.onRegister(new Registration("w2", "n2", "h", 2, 0, 0, UserRange.EMPTY)));
+    List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+    for (int i = 1; i <= 40; i++) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/api/rate"))
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"eventsPerSecond\": " + (i * 100) + "}")).build();
+      responses.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    Set<Double> sent = new java.util.HashSet<>();
+    for (int i = 1; i <= 40; i++) {
+      sent.add(i * 100.0);
+    }
+    for (CompletableFuture<HttpResponse<String>> r : responses) {
+      assertThat(r.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    double finalRate = targetRate();
+    assertThat(sent).contains(finalRate);
+    // Every command ran to completion on one event loop: the workers end up with shares of the final
+    // rate, never a mix of two commands.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && Math.abs(sum(assignedRates) - finalRate) > 1e-6) {
+      Thread.sleep(20);
+    }
+    assertThat(sum(assignedRates)).isCloseTo(finalRate, org.assertj.core.data.Offset.offset(1e-6));
+  }
+
+  @Test
+  void aControlTokenGuardsCommandsAndOptionallyReads() throws Exception {
+    start(Map.of("CONTROL_TOKEN", "s3cret-token"));
+    HttpResponse<String> missing = call("PUT", "/api/rate", "{\"eventsPerSecond\": 7}");
+    assertThat(missing.statusCode()).isEqualTo(401);
+    assertThat(missing.headers().firstValue("www-authenticate")).isPresent();
+    assertThat(new JsonObject(missing.body()).getString("error")).contains("needs the control token");
+    assertThat(call("PUT", "/api/rate", "{\"eventsPerSecond\": 7}", "Authorization", "Bearer wrong-token").statusCode())
+        .isEqualTo(401);
+    assertThat(call("POST", "/api/pause", null).statusCode()).isEqualTo(401);
+    assertThat(targetRate()).as("reads stay open by default").isEqualTo(100.0);
+    assertThat(call("PUT", "/api/rate", "{\"eventsPerSecond\": 7}", "Authorization", "Bearer s3cret-token").statusCode())
+        .isEqualTo(200);
+    assertThat(targetRate()).isEqualTo(7.0);
+  }
+
+  @Test
+  void protectedReadsNeedTheTokenButProbesStayOpen() throws Exception {
+    start(Map.of("CONTROL_TOKEN", "s3cret-token", "CONTROL_TOKEN_PROTECT_READS", "true"));
+    assertThat(call("GET", "/api/status", null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/metrics", null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/api/status", null, "Authorization", "Bearer s3cret-token").statusCode()).isEqualTo(200);
+    assertThat(call("GET", "/api/history?access_token=s3cret-token", null).statusCode()).isEqualTo(200);
+    assertThat(call("PUT", "/api/rate?access_token=s3cret-token", "{\"eventsPerSecond\": 7}").statusCode())
+        .as("commands only take the header").isEqualTo(401);
+    assertThat(call("GET", "/health", null).statusCode()).isEqualTo(200);
+    assertThat(call("GET", "/ready", null).statusCode()).isIn(200, 503);
+  }
+
+  @Test
+  void metricsAreServedInPrometheusFormat() throws Exception {
+    start(Map.of());
+    HttpResponse<String> metrics = call("GET", "/metrics", null);
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.headers().firstValue("content-type").orElse("")).startsWith("text/plain");
+  }
+
+  private static double sum(Map<String, Double> rates) {
+    return rates.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  private void coordinator(Runnable action) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      action.run();
+      done.complete(null);
+    });
+    done.get(5, TimeUnit.SECONDS);
+  }
+}
