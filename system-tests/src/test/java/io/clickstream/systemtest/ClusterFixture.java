@@ -44,6 +44,7 @@ final class ClusterFixture implements AutoCloseable {
   private JvmProcess coordinator;
   private int coordinatorRuns;
   private final Map<String, JvmProcess> workers = new LinkedHashMap<>();
+  private final Map<String, Integer> metricsPorts = new LinkedHashMap<>();
   private final List<JvmProcess> all = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -91,8 +92,11 @@ final class ClusterFixture implements AutoCloseable {
       throw new IllegalArgumentException("worker index from 1 to " + (MAX_MEMBERS - 1));
     }
     String id = "worker-" + index;
+    int metricsPort = freePort();
+    metricsPorts.put(id, metricsPort);
     JvmProcess worker = JvmProcess.jar(WORKER_JAR).name(id).jvmArgs("-Xmx384m")
-        .env(env).env("CLUSTER_HOST", "127.0.0." + (index + 1)).env("WORKER_ID", id).env(extraEnv)
+        .env(env).env("CLUSTER_HOST", "127.0.0." + (index + 1)).env("WORKER_ID", id)
+        .env("METRICS_HOST", "127.0.0." + (index + 1)).env("METRICS_PORT", Integer.toString(metricsPort)).env(extraEnv)
         .logFile(logDir.resolve(id + "-" + System.nanoTime() + ".log")).start();
     workers.put(id, worker);
     all.add(worker);
@@ -105,6 +109,16 @@ final class ClusterFixture implements AutoCloseable {
 
   JvmProcess worker(String id) {
     return workers.get(id);
+  }
+
+  /** Base URL of a worker's metrics and health server. */
+  String workerUrl(String id, String path) {
+    String host = "127.0.0." + (Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)) + 1);
+    return "http://" + host + ":" + metricsPorts.get(id) + path;
+  }
+
+  HttpResponse<String> getUrl(String url) {
+    return send(HttpRequest.newBuilder(URI.create(url)).GET());
   }
 
   String url(String path) {

@@ -92,6 +92,42 @@ class ClusterIT {
 
   @Test
   @Order(3)
+  void metricsAndHealthMatchTheStatus() {
+    for (String path : List.of("/health", "/ready")) {
+      assertThat(cluster.get(path).statusCode()).as("coordinator %s", path).isEqualTo(200);
+      for (String id : List.of("worker-1", "worker-2")) {
+        assertThat(cluster.getUrl(cluster.workerUrl(id, path)).statusCode()).as("%s %s", id, path).isEqualTo(200);
+      }
+    }
+    double ackedBefore = metric(cluster.get("/metrics").body(), "clickstream_cluster_events_acked_total");
+    JsonObject status = await("acked counters move", Duration.ofSeconds(10), cluster::status,
+        s -> s.getJsonObject("totals").getLong("acked") > ackedBefore + 1000);
+    String scraped = cluster.get("/metrics").body();
+    double acked = metric(scraped, "clickstream_cluster_events_acked_total");
+    assertThat(acked).isGreaterThan(ackedBefore);
+    // The scrape and the status are two reads a moment apart of the same merged reports.
+    assertThat(acked).isCloseTo(status.getJsonObject("totals").getLong("acked"),
+        org.assertj.core.data.Percentage.withPercentage(10));
+    assertThat(metric(scraped, "clickstream_cluster_workers_live")).isEqualTo(2.0);
+    assertThat(metric(scraped, "clickstream_cluster_rate_target")).isEqualTo(status.getDouble("targetRate"));
+    String worker = cluster.getUrl(cluster.workerUrl("worker-1", "/metrics")).body();
+    assertThat(metric(worker, "clickstream_events_generated_total{role=\"worker\",type=\"VIEW\"}")).isPositive();
+    assertThat(worker).contains("clickstream_kafka_ack_latency_seconds_bucket");
+    assertThat(metric(worker, "clickstream_users_assigned")).isEqualTo(USERS / 2.0);
+  }
+
+  /** The value of the first sample whose name (with labels, if given) starts the line. */
+  private static double metric(String scrape, String name) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no metric " + name + " in:\n" + scrape);
+  }
+
+  @Test
+  @Order(4)
   void aJoiningWorkerTriggersARebalanceAndProduces() {
     long epochBefore = cluster.status().getLong("epoch");
     long started = System.nanoTime();
@@ -105,7 +141,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aKilledWorkersUsersAreReassignedWithinTenSeconds() {
     JvmProcess victim = cluster.worker("worker-1");
     long killed = System.nanoTime();
@@ -124,7 +160,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRestartedCoordinatorGetsTheWorkersBackUnderANewEpoch() {
     String before = cluster.status().getString("coordinatorId");
     long epochBefore = cluster.status().getLong("epoch");
@@ -140,7 +176,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void noUserWasEverProducedByTwoWorkersAtOnce() {
     // Stop the survivors gracefully so everything they generated, held-back events included, is in.
     for (String id : List.of("worker-2", "worker-3")) {
