@@ -94,6 +94,12 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+    // Never expire a record the producer has accepted: a batch that times out while in flight may or may
+    // not have been written (measured: 913 events counted failed that had landed), so every "failed" would
+    // be a guess. Instead the buffer (buffer.memory) bounds memory, and when it is full send() blocks for at
+    // most max.block.ms and then fails that one event, which certainly was never written.
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
     Map<String, String> overrides = new LinkedHashMap<>();
     String file = env.value(PRODUCER_FILE);
     if (file != null) {

@@ -27,7 +27,8 @@ class WorkerConfigTest {
     assertThat(c.sessionTimeoutMinutes()).isEqualTo(30);
     assertThat(c.seed()).isEmpty();
     assertThat(c.producerProperties()).containsEntry("compression.type", "lz4").containsEntry("acks", "all")
-        .containsEntry("enable.idempotence", "true");
+        .containsEntry("enable.idempotence", "true").containsEntry("delivery.timeout.ms", "2147483647")
+        .containsEntry("max.block.ms", "5000");
   }
 
   @ParameterizedTest(name = "{0}={1}")

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class GeneratorLoop {
   private static final Logger LOG = LoggerFactory.getLogger(GeneratorLoop.class);
   private static final int MAX_BATCH = 512;
+  private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(15);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   public static final String HEADER_WORKER = "clickstream.worker";
   public static final String HEADER_EPOCH = "clickstream.epoch";
@@ -186,8 +187,11 @@ public final class GeneratorLoop {
       for (ClickEvent late : held) {
         send(late, System.nanoTime(), System.nanoTime());
       }
-      LOG.info("Generator stopped: sent {} held-back late events early, flushing the producer", held.size());
-      producer.flush();
+      LOG.info("Generator stopped: sent {} held-back late events early, flushing the producer (at most {} s)",
+          held.size(), CLOSE_TIMEOUT.toSeconds());
+      // A bounded close rather than flush(): with the broker away, flush() would wait forever. What is
+      // still unsent when the time is up fails through its callback, so it is counted, not lost.
+      producer.close(CLOSE_TIMEOUT);
       stopped.complete(null);
     } catch (Throwable t) {
       LOG.error("Generator thread failed; no more events will be produced", t);
