@@ -36,6 +36,8 @@ public final class Coordinator {
   private final Vertx vertx;
   private final CoordinatorConfig config;
   private final WorkerChannel channel;
+  /** This coordinator's cluster node id, so workers can tell it is in their view of the cluster. */
+  private final String nodeId;
   private final String coordinatorId = "coordinator-" + UUID.randomUUID().toString().substring(0, 8);
   private final WorkerRegistry registry;
   private final ClusterStats stats = new ClusterStats(3000, 600);
@@ -52,8 +54,9 @@ public final class Coordinator {
   private long lastRebalanceMillis;
   private long lastRebalanceDurationMillis;
 
-  public Coordinator(Vertx vertx, CoordinatorConfig config, WorkerChannel channel) {
+  public Coordinator(Vertx vertx, CoordinatorConfig config, WorkerChannel channel, String nodeId) {
     this.vertx = vertx;
+    this.nodeId = nodeId;
     this.config = config;
     this.channel = channel;
     this.registry = new WorkerRegistry(config.lostAfterMillis());
@@ -122,13 +125,13 @@ public final class Coordinator {
   public HeartbeatReply onHeartbeat(Heartbeat heartbeat) {
     WorkerEntry entry = registry.heartbeat(heartbeat.workerId(), System.nanoTime());
     if (entry == null) {
-      return new HeartbeatReply(coordinatorId, false, 0);
+      return new HeartbeatReply(coordinatorId, nodeId, false, 0);
     }
     if (heartbeat.heldEpoch() < entry.heldEpoch() && !rebalancing) {
       // It missed an assignment (a lost message): send the whole target again.
       requestRebalance("worker " + heartbeat.workerId() + " behind at epoch " + heartbeat.heldEpoch());
     }
-    return new HeartbeatReply(coordinatorId, true, config.leaseMillis());
+    return new HeartbeatReply(coordinatorId, nodeId, true, config.leaseMillis());
   }
 
   public void onStats(StatsReport report) {

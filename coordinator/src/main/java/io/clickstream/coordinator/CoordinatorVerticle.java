@@ -58,7 +58,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    coordinator = new Coordinator(vertx, config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS));
+    coordinator = new Coordinator(vertx, config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS),
+        clusterManager == null ? "local" : clusterManager.getNodeId());
     landing = new KafkaLanding(vertx, config.bootstrapServers(), config.topic());
     CoordinatorMetrics.bind(registry, coordinator, landing);
     List<MessageConsumer<Object>> consumers = List.of(

@@ -35,6 +35,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private final CoordinatorLink.Identity identity;
   private final PrometheusMeterRegistry registry;
+  private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
   private WorkerMetrics metrics;
   private HttpServer metricsServer;
   private KafkaProducer<byte[], byte[]> producer;
@@ -47,8 +48,10 @@ public final class WorkerVerticle extends VerticleBase {
   private long lastLogMillis;
   private WorkerStats.Interval lastInterval;
 
-  public WorkerVerticle(WorkerConfig config, CoordinatorLink.Identity identity, PrometheusMeterRegistry registry) {
+  public WorkerVerticle(WorkerConfig config, CoordinatorLink.Identity identity, PrometheusMeterRegistry registry,
+                        java.util.function.Supplier<java.util.Collection<String>> clusterNodes) {
     this.config = config;
+    this.clusterNodes = clusterNodes;
     this.identity = identity;
     this.registry = registry;
   }
@@ -76,7 +79,7 @@ public final class WorkerVerticle extends VerticleBase {
             return null;
           });
     } else {
-      link = new CoordinatorLink(vertx, generator, identity, config.coordinatorGraceSeconds() * 1000L);
+      link = new CoordinatorLink(vertx, generator, identity, config.coordinatorGraceSeconds() * 1000L, clusterNodes);
       control = link.start();
     }
     return control

@@ -57,6 +57,13 @@ public final class KafkaLanding {
             }
             reachable = true;
             error = null;
+          } else if (isUnknownTopic(ar.cause())) {
+            // The broker answered: it is reachable, the topic is just not created yet (workers create
+            // it). Readiness must not wait for it, or a compose start would deadlock: workers wait for a
+            // ready coordinator before they create the topic.
+            endOffsetsSum = 0;
+            reachable = true;
+            error = null;
           } else {
             if (!Boolean.FALSE.equals(reachable)) {
               LOG.warn("Cannot read end offsets of topic '{}': {}", topic, ar.cause().toString());
@@ -74,6 +81,15 @@ public final class KafkaLanding {
     }
     return admin.listOffsets(request)
         .map(offsets -> offsets.values().stream().mapToLong(info -> info.getOffset()).sum());
+  }
+
+  private static boolean isUnknownTopic(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Null until the first check: unknown is not unreachable. */

@@ -36,6 +36,8 @@ public final class CoordinatorLink {
   private final GeneratorLoop generator;
   private final Identity identity;
   private final Lease lease;
+  /** The cluster members this node sees now; null when not clustered. */
+  private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
   private MessageConsumer<Object> assignments;
   private long heartbeatTimer = -1;
   private String coordinatorId;
@@ -46,8 +48,10 @@ public final class CoordinatorLink {
   public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
   }
 
-  public CoordinatorLink(Vertx vertx, GeneratorLoop generator, Identity identity, long graceMillis) {
+  public CoordinatorLink(Vertx vertx, GeneratorLoop generator, Identity identity, long graceMillis,
+                         java.util.function.Supplier<java.util.Collection<String>> clusterNodes) {
     this.vertx = vertx;
+    this.clusterNodes = clusterNodes;
     this.generator = generator;
     this.identity = identity;
     this.lease = new Lease(TimeUnit.MILLISECONDS.toNanos(graceMillis));
@@ -88,7 +92,9 @@ public final class CoordinatorLink {
     }
     registering = true;
     Holding held = generator.holding();
-    UserRange producing = generator.producing() ? held.users() : UserRange.EMPTY;
+    // What it may be producing is what its lease covers; right after a freeze the generator's own flag
+    // is stale (the thread has not looked at the clock yet), the lease is not.
+    UserRange producing = lease.isValid(System.nanoTime()) ? held.users() : UserRange.EMPTY;
     Registration registration = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
         identity.pid(), identity.metricsPort(), held.epoch(), producing);
     vertx.eventBus().request(Protocol.REGISTER, registration.toJson(), options())
@@ -114,6 +120,11 @@ public final class CoordinatorLink {
   }
 
   private void onHeartbeatReply(HeartbeatReply reply, long sentAt) {
+    if (clusterNodes != null && !clusterNodes.get().contains(reply.coordinatorNodeId())) {
+      // A coordinator outside our view of the cluster (a split, or a reply delayed across a freeze) may
+      // already have given our users to someone else: its word renews nothing.
+      return;
+    }
     if (!reply.known() || !reply.coordinatorId().equals(coordinatorId)) {
       // A new coordinator, or one that declared us lost: stop producing, then tell it what we hold.
       if (lease.isValid(System.nanoTime()) || coordinatorId != null && !reply.coordinatorId().equals(coordinatorId)) {
