@@ -2,6 +2,7 @@ package io.clickstream.worker;
 
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
+import io.clickstream.worker.simulation.LateDelay;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            int maxLateSeconds, int sessionTimeoutMinutes, OptionalLong seed,
                            Map<String, String> producerProperties, boolean standalone, String workerId,
                            int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
-                           String metricsHost, int metricsPort, ClusterConfig cluster) {
+                           LateDelay lateDelay, String metricsHost, int metricsPort, ClusterConfig cluster) {
   public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
   public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
   /** Property names whose values never appear in logs. */
@@ -63,6 +64,12 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     double latePct = env.doubleIn("LATE_DATA_PERCENTAGE", 5, 0, 100);
     int maxLate = env.intIn("MAX_LATE_SECONDS", 120, 1, 86_400);
     int sessionTimeout = env.intIn("SESSION_TIMEOUT_MINUTES", 30, 1, 10_080);
+    LateDelay lateDelay = null;
+    try {
+      lateDelay = LateDelay.parse(env.value("LATE_DISTRIBUTION"), maxLate);
+    } catch (IllegalArgumentException e) {
+      env.problem(e.getMessage());
+    }
     OptionalLong seed = env.optionalLong("SEED");
     boolean standalone = env.bool("STANDALONE", false);
     String workerId = env.string("WORKER_ID", "worker-" + UUID.randomUUID().toString().substring(0, 8));
@@ -78,8 +85,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
-        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, metricsHost, metricsPort,
-        cluster);
+        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, metricsHost,
+        metricsPort, cluster);
   }
 
   /**
@@ -158,7 +165,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
   public String describe() {
     return "bootstrap=" + bootstrapServers + ", topic=" + topic + " (" + topicPartitions + " partitions), events/s="
         + eventsPerSecond + ", users=" + numUsers + ", products=" + numProducts + ", late=" + latePercentage
-        + "%, maxLate=" + maxLateSeconds + "s, sessionTimeout=" + sessionTimeoutMinutes + "min, seed="
+        + "% (" + lateDelay.describe() + "), maxLate=" + maxLateSeconds + "s, sessionTimeout=" + sessionTimeoutMinutes + "min, seed="
         + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
         + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members())
         + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)

@@ -64,7 +64,7 @@ public final class WorkerVerticle extends VerticleBase {
     producer = KafkaProducer.create(vertx, config.producerProperties());
     long userSeed = config.seed().orElseGet(() -> new SecureRandom().nextLong());
     ClickSimulator simulator = new ClickSimulator(new Catalog(config.numProducts(), config.catalogSeed()),
-        Behaviour.defaults(config.latePercentage(), config.maxLateSeconds(), config.sessionTimeoutMinutes()),
+        Behaviour.defaults(config.latePercentage(), config.lateDelay(), config.sessionTimeoutMinutes()),
         SplitMix.mix(userSeed));
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats);
     generator.start();

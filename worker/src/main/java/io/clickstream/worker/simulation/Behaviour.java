@@ -8,12 +8,15 @@ package io.clickstream.worker.simulation;
  */
 public record Behaviour(double viewEmpty, double addEmpty,
                         double viewCart, double addCart, double removeCart, double checkoutCart,
-                        double lateProbability, long minLateMillis, long maxLateMillis,
-                        long sessionTimeoutMillis) {
+                        double lateProbability, LateDelay lateDelay, long sessionTimeoutMillis) {
+  /** The original's lateness: uniform from 10 s to MAX_LATE_SECONDS. */
   public static Behaviour defaults(double latePercentage, int maxLateSeconds, int sessionTimeoutMinutes) {
-    long maxLate = maxLateSeconds * 1000L;
+    return defaults(latePercentage, LateDelay.parse("uniform", maxLateSeconds), sessionTimeoutMinutes);
+  }
+
+  public static Behaviour defaults(double latePercentage, LateDelay lateDelay, int sessionTimeoutMinutes) {
     return new Behaviour(0.78, 0.17, 0.60, 0.15, 0.07, 0.10,
-        latePercentage / 100.0, Math.min(10_000L, maxLate), maxLate, sessionTimeoutMinutes * 60_000L);
+        latePercentage / 100.0, lateDelay, sessionTimeoutMinutes * 60_000L);
   }
 
   public Behaviour {

@@ -221,9 +221,7 @@ public final class ClickSimulator {
     out.eventTime = now;
     double lateDraw = SplitMix.nextDouble(userRandom, index);
     if (lateDraw < behaviour.lateProbability()) {
-      long span = behaviour.maxLateMillis() - behaviour.minLateMillis();
-      out.lateDelayMillis = behaviour.minLateMillis()
-          + (long) (SplitMix.nextDouble(userRandom, index) * (span + 1));
+      out.lateDelayMillis = behaviour.lateDelay().sampleMillis(SplitMix.nextDouble(userRandom, index));
     } else {
       out.lateDelayMillis = 0;
     }
