@@ -31,13 +31,12 @@ class BrokerOutageIT {
   private static EmbeddedKafka kafka;
   private static ClusterFixture cluster;
   private static JvmProcess worker;
-  private static final List<String> figures = new ArrayList<>();
 
   @BeforeAll
   static void start() {
-    kafka = EmbeddedKafka.start();
-    cluster = new ClusterFixture(kafka, Map.of("EVENTS_PER_SECOND", Double.toString(RATE), "NUM_USERS", "500",
+    cluster = ClusterFixture.withBroker("BrokerOutageIT", Map.of("EVENTS_PER_SECOND", Double.toString(RATE), "NUM_USERS", "500",
         "MAX_LATE_SECONDS", "20"));
+    kafka = cluster.kafka;
     cluster.startCoordinator();
     worker = cluster.startWorker(1);
     awaitRate("production at the target", Duration.ofSeconds(90));
@@ -45,12 +44,8 @@ class BrokerOutageIT {
 
   @AfterAll
   static void stop() {
-    figures.forEach(f -> System.out.println("[BrokerOutageIT] " + f));
     if (cluster != null) {
       cluster.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -62,27 +57,27 @@ class BrokerOutageIT {
     long down = System.nanoTime();
     JsonObject during = await("the outage shown in /api/status", Duration.ofSeconds(20), cluster::status,
         s -> hasProblem(s, "BROKER_UNREACHABLE"));
-    figures.add(String.format("broker stopped: BROKER_UNREACHABLE shown after %.1f s", (System.nanoTime() - down) / 1e9));
+    cluster.figure("broker stopped: BROKER_UNREACHABLE shown after %.1f s", (System.nanoTime() - down) / 1e9);
     long peakRss = rssBefore;
     while (System.nanoTime() - down < 30_000_000_000L) {
       assertThat(worker.isAlive()).isTrue();
       assertThat(cluster.coordinator().isAlive()).isTrue();
       peakRss = Math.max(peakRss, rssKb(worker.pid()));
-      sleep(1000);
+      ClusterFixture.sleep(1000);
     }
     JsonObject end = cluster.status();
     long pending = end.getJsonObject("totals").getLong("pending");
     assertThat(pending).as("events wait for the broker").isGreaterThan(10_000);
     assertThat(end.getJsonObject("totals").getLong("failed")).isZero();
-    figures.add(String.format("after 30 s down: %,d pending, 0 failed, worker RSS %,d MB -> peak %,d MB",
-        pending, rssBefore / 1024, peakRss / 1024));
+    cluster.figure("after 30 s down: %,d pending, 0 failed, worker RSS %,d MB -> peak %,d MB",
+        pending, rssBefore / 1024, peakRss / 1024);
     // -Xmx384m plus the 32 MiB producer buffer and the JVM's own: bounded, not growing with the outage.
     assertThat(peakRss / 1024).isLessThan(900);
 
     kafka.restart();
     long up = System.nanoTime();
     awaitRate("production back at the target", Duration.ofSeconds(15));
-    figures.add(String.format("broker back: rate at target again after %.1f s", (System.nanoTime() - up) / 1e9));
+    cluster.figure("broker back: rate at target again after %.1f s", (System.nanoTime() - up) / 1e9);
     JsonObject after = await("the backlog delivered", Duration.ofSeconds(30), cluster::status,
         s -> s.getJsonObject("totals").getLong("pending") < 3000 && !hasProblem(s, "BROKER_UNREACHABLE"));
     assertThat(after.getJsonObject("totals").getLong("failed")).as("nothing lost in a short outage").isZero();
@@ -98,33 +93,33 @@ class BrokerOutageIT {
     long peakRss = rssBefore;
     await("sends failing once the producer's buffer is full", Duration.ofSeconds(100), cluster::status,
         s -> s.getJsonObject("totals").getLong("failed") > 0 && hasProblem(s, "SENDS_FAILING"));
-    figures.add(String.format("long outage: first failures counted %.1f s after the broker stopped",
-        (System.nanoTime() - down) / 1e9));
+    cluster.figure("long outage: first failures counted %.1f s after the broker stopped",
+        (System.nanoTime() - down) / 1e9);
     while (System.nanoTime() - down < 100_000_000_000L) {
       assertThat(worker.isAlive()).isTrue();
       peakRss = Math.max(peakRss, rssKb(worker.pid()));
-      sleep(1000);
+      ClusterFixture.sleep(1000);
     }
     JsonObject end = cluster.status();
-    figures.add(String.format("after 100 s down: %,d pending, %,d failed, worker RSS peak %,d MB",
-        end.getJsonObject("totals").getLong("pending"), end.getJsonObject("totals").getLong("failed"), peakRss / 1024));
+    cluster.figure("after 100 s down: %,d pending, %,d failed, worker RSS peak %,d MB",
+        end.getJsonObject("totals").getLong("pending"), end.getJsonObject("totals").getLong("failed"), peakRss / 1024);
     assertThat(peakRss / 1024).isLessThan(900);
     kafka.restart();
     long up = System.nanoTime();
     awaitRate("production back at the target", Duration.ofSeconds(15));
-    figures.add(String.format("broker back after 100 s: rate at target again after %.1f s", (System.nanoTime() - up) / 1e9));
+    cluster.figure("broker back after 100 s: rate at target again after %.1f s", (System.nanoTime() - up) / 1e9);
   }
 
   @Test
   @Order(3)
   void everyGeneratedEventIsInTheTopicFailedOrPending() {
-    sleep(3000);
+    ClusterFixture.sleep(3000);
     worker.signal("TERM");
     assertThat(worker.waitForExit(Duration.ofSeconds(60))).isIn(0, 143);
     Reconciliation.Totals totals = Reconciliation.finalTotals(worker);
     Reconciliation topic = Reconciliation.readTopic(kafka.bootstrapServers(), "clickstream");
-    figures.add(String.format("reconciliation: generated %,d = in topic %,d + failed %,d + pending %,d; duplicates %d",
-        totals.generated(), topic.inTopic, totals.failed(), totals.pending(), topic.duplicates));
+    cluster.figure("reconciliation: generated %,d = in topic %,d + failed %,d + pending %,d; duplicates %d",
+        totals.generated(), topic.inTopic, totals.failed(), totals.pending(), topic.duplicates);
     assertThat(topic.duplicates).as("idempotence: no duplicate event_id").isZero();
     assertThat(totals.failed()).as("the long outage failed some events").isPositive();
     assertThat(topic.inTopic).as("acked events are exactly those in the topic").isEqualTo(totals.acked());
@@ -151,14 +146,5 @@ class BrokerOutageIT {
       throw new java.io.UncheckedIOException(e);
     }
     return 0;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -36,6 +36,10 @@ final class ClusterFixture implements AutoCloseable {
   private static final int MAX_MEMBERS = 6;
 
   final EmbeddedKafka kafka;
+  /** True when this fixture started the broker and so must stop it. */
+  private boolean ownsKafka;
+  private String reportName = "cluster";
+  private final List<String> figures = new ArrayList<>();
   final String clusterName = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
   final int clusterBasePort;
   final int httpPort;
@@ -70,6 +74,25 @@ final class ClusterFixture implements AutoCloseable {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("STATS_LOG_SECONDS", "5");
     env.putAll(overrides);
+  }
+
+  /** A cluster with a broker of its own; {@link #close()} stops both and prints the figures. */
+  static ClusterFixture withBroker(String reportName, Map<String, String> overrides) {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    try {
+      ClusterFixture fixture = new ClusterFixture(kafka, overrides);
+      fixture.ownsKafka = true;
+      fixture.reportName = reportName;
+      return fixture;
+    } catch (RuntimeException e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  /** Records a measured figure; all are printed when the fixture closes, for the closing notes. */
+  void figure(String format, Object... args) {
+    figures.add(String.format(format, args));
   }
 
   JvmProcess startCoordinator() {
@@ -190,10 +213,56 @@ final class ClusterFixture implements AutoCloseable {
         + (lastError == null ? "" : "; last error: " + lastError));
   }
 
+  /**
+   * Waits until exactly {@code expectedLive} are live, no rebalance is running, every live worker is
+   * producing and together they cover USER_0001..USER_users exactly once.
+   */
+  JsonObject awaitCoverage(int users, java.util.Collection<String> expectedLive, Duration timeout) {
+    return await(expectedLive + " live, covering all " + users + " users once and producing", timeout, this::status,
+        s -> {
+          Map<String, JsonObject> live = liveWorkers(s);
+          return live.keySet().equals(new java.util.HashSet<>(expectedLive)) && !s.getBoolean("rebalancing")
+              && live.values().stream().allMatch(w -> w.getBoolean("producing")) && coversExactlyOnce(live, users);
+        });
+  }
+
+  /** Every user from 1 to {@code users} is in exactly one live worker's range. */
+  static boolean coversExactlyOnce(Map<String, JsonObject> live, int users) {
+    int[] owners = new int[users + 1];
+    for (JsonObject w : live.values()) {
+      JsonObject range = w.getJsonObject("users");
+      for (int u = range.getInteger("from"); u >= 1 && u <= range.getInteger("to"); u++) {
+        owners[u]++;
+      }
+    }
+    for (int u = 1; u <= users; u++) {
+      if (owners[u] != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
-    for (JvmProcess p : all) {
-      p.close();
+    figures.forEach(f -> System.out.println("[" + reportName + "] " + f));
+    try {
+      for (JvmProcess p : all) {
+        p.close();
+      }
+    } finally {
+      if (ownsKafka) {
+        kafka.close();
+      }
     }
   }
 

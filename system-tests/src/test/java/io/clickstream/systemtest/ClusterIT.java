@@ -37,32 +37,27 @@ class ClusterIT {
   private static final double RATE = 1000;
   private static EmbeddedKafka kafka;
   private static ClusterFixture cluster;
-  private static final List<String> timings = new ArrayList<>();
 
   @BeforeAll
   static void startCluster() {
-    kafka = EmbeddedKafka.start();
     // 1 % late events: the acknowledged rate trails the generated one by the held-back share, and the
     // rate assertions below are about pacing, not about lateness (the worker tests cover that).
-    cluster = new ClusterFixture(kafka, Map.of("NUM_USERS", Integer.toString(USERS),
+    cluster = ClusterFixture.withBroker("ClusterIT", Map.of("NUM_USERS", Integer.toString(USERS),
         "EVENTS_PER_SECOND", Double.toString(RATE), "LATE_DATA_PERCENTAGE", "1", "MAX_LATE_SECONDS", "15"));
+    kafka = cluster.kafka;
     long started = System.nanoTime();
     cluster.startCoordinator();
     cluster.startWorker(1);
     cluster.startWorker(2);
-    awaitCoverage(2, Duration.ofSeconds(90));
-    timings.add(String.format("cluster of coordinator + 2 workers formed and producing in %.1f s",
-        (System.nanoTime() - started) / 1e9));
+    awaitCoverage(List.of("worker-1", "worker-2"), Duration.ofSeconds(90));
+    cluster.figure("cluster of coordinator + 2 workers formed and producing in %.1f s",
+        (System.nanoTime() - started) / 1e9);
   }
 
   @AfterAll
   static void stopCluster() {
-    timings.forEach(t -> System.out.println("[ClusterIT] " + t));
     if (cluster != null) {
       cluster.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -84,9 +79,9 @@ class ClusterIT {
     long sent = System.nanoTime();
     JsonObject status = await("measured rate within 5 % of 3000/s", Duration.ofSeconds(20), cluster::status,
         s -> Math.abs(s.getDouble("measuredRate") - 3000) <= 150);
-    timings.add(String.format("rate 1000 -> 3000/s: measured %.0f/s (%.1f %% off) %.1f s after the command",
+    cluster.figure("rate 1000 -> 3000/s: measured %.0f/s (%.1f %% off) %.1f s after the command",
         status.getDouble("measuredRate"), 100 * (status.getDouble("measuredRate") - 3000) / 3000,
-        (System.nanoTime() - sent) / 1e9));
+        (System.nanoTime() - sent) / 1e9);
     assertThat(status.getDouble("targetRate")).isEqualTo(3000.0);
   }
 
@@ -132,9 +127,9 @@ class ClusterIT {
     long epochBefore = cluster.status().getLong("epoch");
     long started = System.nanoTime();
     cluster.startWorker(3);
-    JsonObject status = awaitCoverage(3, Duration.ofSeconds(60));
-    timings.add(String.format("worker-3 joined: rebalanced and producing %.1f s after its JVM started",
-        (System.nanoTime() - started) / 1e9));
+    JsonObject status = awaitCoverage(List.of("worker-1", "worker-2", "worker-3"), Duration.ofSeconds(60));
+    cluster.figure("worker-3 joined: rebalanced and producing %.1f s after its JVM started",
+        (System.nanoTime() - started) / 1e9);
     assertThat(status.getLong("epoch")).isGreaterThan(epochBefore);
     await("worker-3 produces", Duration.ofSeconds(15), cluster::status,
         s -> liveWorkers(s).get("worker-3").getDouble("measuredRate") > 0);
@@ -147,12 +142,12 @@ class ClusterIT {
     long killed = System.nanoTime();
     victim.signal("KILL");
     victim.waitForExit(Duration.ofSeconds(10));
-    awaitCoverage(2, Duration.ofSeconds(10));
+    awaitCoverage(List.of("worker-2", "worker-3"), Duration.ofSeconds(10));
     double reassigned = (System.nanoTime() - killed) / 1e9;
     JsonObject status = await("cluster rate back at 3000/s", Duration.ofSeconds(20), cluster::status,
         s -> Math.abs(s.getDouble("measuredRate") - 3000) <= 150);
-    timings.add(String.format("worker-1 killed -9: users reassigned in %.1f s, rate back at target (%.0f/s) in %.1f s",
-        reassigned, status.getDouble("measuredRate"), (System.nanoTime() - killed) / 1e9));
+    cluster.figure("worker-1 killed -9: users reassigned in %.1f s, rate back at target (%.0f/s) in %.1f s",
+        reassigned, status.getDouble("measuredRate"), (System.nanoTime() - killed) / 1e9);
     assertThat(status.getJsonArray("workers").stream().map(JsonObject.class::cast)
         .filter(w -> w.getString("id").equals("worker-1")).findFirst().orElseThrow().getString("state"))
         .isEqualTo("lost");
@@ -168,9 +163,9 @@ class ClusterIT {
     cluster.coordinator().waitForExit(Duration.ofSeconds(10));
     long restarted = System.nanoTime();
     cluster.startCoordinator();
-    JsonObject status = awaitCoverage(2, Duration.ofSeconds(60));
-    timings.add(String.format("coordinator killed and restarted: workers re-registered, full coverage in %.1f s",
-        (System.nanoTime() - restarted) / 1e9));
+    JsonObject status = awaitCoverage(List.of("worker-2", "worker-3"), Duration.ofSeconds(60));
+    cluster.figure("coordinator killed and restarted: workers re-registered, full coverage in %.1f s",
+        (System.nanoTime() - restarted) / 1e9);
     assertThat(status.getString("coordinatorId")).isNotEqualTo(before);
     assertThat(status.getLong("epoch")).isGreaterThan(epochBefore);
   }
@@ -215,7 +210,7 @@ class ClusterIT {
       worst = Math.max(worst, runs);
       assertThat(runs).as("runs of one worker for %s", user.getKey()).isLessThanOrEqualTo(4);
     }
-    timings.add(String.format("topic: %,d events, no duplicate event_id, at most %d owner runs per user", end, worst));
+    cluster.figure("topic: %,d events, no duplicate event_id, at most %d owner runs per user", end, worst);
   }
 
   private static String header(ConsumerRecord<String, String> r, String name) {
@@ -224,36 +219,15 @@ class ClusterIT {
     return new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static JsonObject awaitCoverage(int liveWorkers, Duration timeout) {
-    JsonObject status = await(liveWorkers + " live workers covering all users and producing", timeout,
-        cluster::status, s -> {
-          Map<String, JsonObject> live = liveWorkers(s);
-          return live.size() == liveWorkers && !s.getBoolean("rebalancing") && covers(live)
-              && live.values().stream().allMatch(w -> w.getBoolean("producing"));
-        });
-    assertCoverage(liveWorkers(status), liveWorkers);
+  private static JsonObject awaitCoverage(List<String> expectedLive, Duration timeout) {
+    JsonObject status = cluster.awaitCoverage(USERS, expectedLive, timeout);
+    assertCoverage(liveWorkers(status), expectedLive.size());
     return status;
-  }
-
-  private static boolean covers(Map<String, JsonObject> live) {
-    int[] owners = new int[USERS + 1];
-    for (JsonObject w : live.values()) {
-      JsonObject users = w.getJsonObject("users");
-      for (int u = users.getInteger("from"); u >= 1 && u <= users.getInteger("to"); u++) {
-        owners[u]++;
-      }
-    }
-    for (int u = 1; u <= USERS; u++) {
-      if (owners[u] != 1) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void assertCoverage(Map<String, JsonObject> live, int expectedWorkers) {
     assertThat(live).hasSize(expectedWorkers);
-    assertThat(covers(live)).as("every user owned by exactly one live worker: %s", live).isTrue();
+    assertThat(ClusterFixture.coversExactlyOnce(live, USERS)).as("every user owned by exactly one live worker: %s", live).isTrue();
     int min = Integer.MAX_VALUE;
     int max = 0;
     for (JsonObject w : live.values()) {

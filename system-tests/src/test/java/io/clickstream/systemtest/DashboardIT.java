@@ -55,10 +55,10 @@ class DashboardIT {
   @BeforeAll
   static void startClusterAndBrowser() throws Exception {
     Files.deleteIfExists(SCREENSHOT);
-    kafka = EmbeddedKafka.start();
-    cluster = new ClusterFixture(kafka, Map.of("NUM_USERS", Integer.toString(USERS),
+    cluster = ClusterFixture.withBroker("DashboardIT", Map.of("NUM_USERS", Integer.toString(USERS),
         "EVENTS_PER_SECOND", Double.toString(RATE), "LATE_DATA_PERCENTAGE", "2", "MAX_LATE_SECONDS", "10",
         "CONTROL_TOKEN", TOKEN, "CONTROL_TOKEN_PROTECT_READS", "true"));
+    kafka = cluster.kafka;
     cluster.startCoordinator();
     cluster.startWorker(1);
     cluster.startWorker(2);
@@ -83,9 +83,6 @@ class DashboardIT {
     } finally {
       if (cluster != null) {
         cluster.close();
-      }
-      if (kafka != null) {
-        kafka.close();
       }
     }
   }

@@ -36,7 +36,6 @@ class WorkerFaultsIT {
   private static final double RATE = 3000;
   private static EmbeddedKafka kafka;
   private static ClusterFixture cluster;
-  private static final List<String> figures = new ArrayList<>();
   private static final List<String> stoppedGracefully = new ArrayList<>();
   /** Wall-clock ms when worker-1 was frozen, and the epoch it held then. */
   private static long frozenAtMillis;
@@ -44,9 +43,9 @@ class WorkerFaultsIT {
 
   @BeforeAll
   static void start() {
-    kafka = EmbeddedKafka.start();
-    cluster = new ClusterFixture(kafka, Map.of("NUM_USERS", Integer.toString(USERS),
+    cluster = ClusterFixture.withBroker("WorkerFaultsIT", Map.of("NUM_USERS", Integer.toString(USERS),
         "EVENTS_PER_SECOND", Double.toString(RATE), "MAX_LATE_SECONDS", "15"));
+    kafka = cluster.kafka;
     cluster.startCoordinator();
     for (int i = 1; i <= 3; i++) {
       cluster.startWorker(i);
@@ -56,12 +55,8 @@ class WorkerFaultsIT {
 
   @AfterAll
   static void stop() {
-    figures.forEach(f -> System.out.println("[WorkerFaultsIT] " + f));
     if (cluster != null) {
       cluster.close();
-    }
-    if (kafka != null) {
-      kafka.close();
     }
   }
 
@@ -74,7 +69,7 @@ class WorkerFaultsIT {
     assertThat(w3.waitForExit(Duration.ofSeconds(40))).isIn(0, 143);
     stoppedGracefully.add("worker-3");
     awaitCoverage(List.of("worker-1", "worker-2"), Duration.ofSeconds(15));
-    figures.add(String.format("worker-3 SIGTERM: exited and users reassigned in %.1f s", (System.nanoTime() - t) / 1e9));
+    cluster.figure("worker-3 SIGTERM: exited and users reassigned in %.1f s", (System.nanoTime() - t) / 1e9);
   }
 
   @Test
@@ -83,14 +78,14 @@ class WorkerFaultsIT {
     long t = System.nanoTime();
     cluster.startWorker(4);
     awaitCoverage(List.of("worker-1", "worker-2", "worker-4"), Duration.ofSeconds(60));
-    figures.add(String.format("scale up (worker-4): rebalanced, all producing %.1f s after its JVM started",
-        (System.nanoTime() - t) / 1e9));
+    cluster.figure("scale up (worker-4): rebalanced, all producing %.1f s after its JVM started",
+        (System.nanoTime() - t) / 1e9);
     t = System.nanoTime();
     cluster.worker("worker-4").signal("TERM");
     assertThat(cluster.worker("worker-4").waitForExit(Duration.ofSeconds(40))).isIn(0, 143);
     stoppedGracefully.add("worker-4");
     awaitCoverage(List.of("worker-1", "worker-2"), Duration.ofSeconds(15));
-    figures.add(String.format("scale down (worker-4 SIGTERM): users reassigned in %.1f s", (System.nanoTime() - t) / 1e9));
+    cluster.figure("scale down (worker-4 SIGTERM): users reassigned in %.1f s", (System.nanoTime() - t) / 1e9);
   }
 
   @Test
@@ -103,9 +98,9 @@ class WorkerFaultsIT {
     w1.signal("STOP");
     try {
       awaitCoverage(List.of("worker-2"), Duration.ofSeconds(15));
-      figures.add(String.format("worker-1 SIGSTOP: its users reassigned in %.1f s", (System.nanoTime() - t) / 1e9));
+      cluster.figure("worker-1 SIGSTOP: its users reassigned in %.1f s", (System.nanoTime() - t) / 1e9);
       while (System.nanoTime() - t < 20_000_000_000L) {
-        sleep(500);
+        ClusterFixture.sleep(500);
       }
     } finally {
       w1.signal("CONT");
@@ -113,8 +108,8 @@ class WorkerFaultsIT {
     long woke = System.nanoTime();
     // Hazelcast merges the frozen member back in 10-90 s (measured); only then can it re-register.
     awaitCoverage(List.of("worker-1", "worker-2"), Duration.ofSeconds(150));
-    figures.add(String.format("worker-1 SIGCONT after 20 s: rejoined, full coverage again in %.1f s",
-        (System.nanoTime() - woke) / 1e9));
+    cluster.figure("worker-1 SIGCONT after 20 s: rejoined, full coverage again in %.1f s",
+        (System.nanoTime() - woke) / 1e9);
   }
 
   @Test
@@ -126,8 +121,8 @@ class WorkerFaultsIT {
     cluster.worker("worker-1").signal("KILL");
     cluster.worker("worker-2").signal("KILL");
     awaitCoverage(List.of("worker-5"), Duration.ofSeconds(15));
-    figures.add(String.format("worker-1 and worker-2 killed at once: worker-5 holds all %d users after %.1f s",
-        USERS, (System.nanoTime() - t) / 1e9));
+    cluster.figure("worker-1 and worker-2 killed at once: worker-5 holds all %d users after %.1f s",
+        USERS, (System.nanoTime() - t) / 1e9);
   }
 
   @Test
@@ -147,6 +142,10 @@ class WorkerFaultsIT {
     Map<String, List<long[]>> perUser = new HashMap<>();
     Map<String, Integer> numbers = new HashMap<>();
     long frozenAfterFreeze = 0;
+    // Per user: the last event worker-1 generated under its pre-freeze epoch, and the first event any other
+    // worker generated for that user after the freeze. The handover is clean when the first is earlier.
+    Map<String, Long> lastOfFrozen = new HashMap<>();
+    Map<String, Long> firstOfSuccessor = new HashMap<>();
     for (ConsumerRecord<String, String> r : records) {
       JsonObject e = new JsonObject(r.value());
       assertThat(ids.add(e.getString("event_id"))).as("duplicate %s", r.value()).isTrue();
@@ -154,13 +153,23 @@ class WorkerFaultsIT {
       long epoch = Long.parseLong(header(r, "clickstream.epoch"));
       perWorker.merge(worker, 1L, Long::sum);
       long eventTime = e.getLong("event_time");
-      if (worker.equals("worker-1") && epoch <= frozenEpoch && eventTime > frozenAtMillis + 200) {
-        frozenAfterFreeze++;
+      if (worker.equals("worker-1") && epoch <= frozenEpoch) {
+        lastOfFrozen.merge(r.key(), eventTime, Math::max);
+        // It woke up 20 s after the freeze: anything it generated under the old epoch after that is a bug.
+        if (eventTime > frozenAtMillis + 10_000) {
+          frozenAfterFreeze++;
+        }
+      } else if (!worker.equals("worker-1") && eventTime > frozenAtMillis) {
+        firstOfSuccessor.merge(r.key(), eventTime, Math::min);
       }
       int n = numbers.computeIfAbsent(worker, w -> numbers.size());
       perUser.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(new long[] {eventTime, n});
     }
-    assertThat(frozenAfterFreeze).as("events worker-1 generated under its old epoch after it was frozen").isZero();
+    assertThat(frozenAfterFreeze).as("events worker-1 generated under its old epoch after it woke up").isZero();
+    long overlaps = lastOfFrozen.entrySet().stream().filter(e -> firstOfSuccessor.containsKey(e.getKey())
+        && firstOfSuccessor.get(e.getKey()) > frozenAtMillis + 1000
+        && e.getValue() >= firstOfSuccessor.get(e.getKey())).count();
+    assertThat(overlaps).as("users produced by worker-1 after their new owner had started").isZero();
 
     long worstGap = 0;
     int worstRuns = 0;
@@ -176,24 +185,24 @@ class WorkerFaultsIT {
       worstRuns = Math.max(worstRuns, runs);
     }
     assertThat(perUser).hasSize(USERS);
-    figures.add(String.format("topic: %,d events, 0 duplicates, longest silence of a user %,d ms, at most %d owner runs",
-        end, worstGap, worstRuns));
+    cluster.figure("topic: %,d events, 0 duplicates, longest silence of a user %,d ms, at most %d owner runs",
+        end, worstGap, worstRuns);
     assertThat(worstGap).as("no user silent for more than 10 s").isLessThanOrEqualTo(10_000);
     // Six ownership changes at most happen in this scenario; interleaved producers would give hundreds.
     assertThat(worstRuns).isLessThanOrEqualTo(8);
 
     for (String id : stoppedGracefully) {
       Reconciliation.Totals totals = Reconciliation.finalTotals(cluster.worker(id));
-      figures.add(String.format("%s (SIGTERM): generated %,d, acked %,d, failed %d, pending %d, in topic %,d", id,
-          totals.generated(), totals.acked(), totals.failed(), totals.pending(), perWorker.getOrDefault(id, 0L)));
+      cluster.figure("%s (SIGTERM): generated %,d, acked %,d, failed %d, pending %d, in topic %,d", id,
+          totals.generated(), totals.acked(), totals.failed(), totals.pending(), perWorker.getOrDefault(id, 0L));
       assertThat(totals.pending()).isZero();
       assertThat(totals.failed()).isZero();
       assertThat(perWorker.getOrDefault(id, 0L)).as("everything %s generated is in the topic", id)
           .isEqualTo(totals.generated());
     }
     for (String id : List.of("worker-1", "worker-2")) {
-      figures.add(String.format("%s (kill -9): %,d events in the topic; its unacknowledged in-flight events were the only loss",
-          id, perWorker.getOrDefault(id, 0L)));
+      cluster.figure("%s (kill -9): %,d events in the topic; its unacknowledged in-flight events were the only loss",
+          id, perWorker.getOrDefault(id, 0L));
     }
   }
 
@@ -202,36 +211,6 @@ class WorkerFaultsIT {
   }
 
   private static void awaitCoverage(List<String> expectedLive, Duration timeout) {
-    await(expectedLive + " live, covering all users and producing", timeout, cluster::status, s -> {
-      Map<String, JsonObject> live = liveWorkers(s);
-      if (!live.keySet().equals(new HashSet<>(expectedLive)) || s.getBoolean("rebalancing")) {
-        return false;
-      }
-      int[] owners = new int[USERS + 1];
-      for (JsonObject w : live.values()) {
-        if (!w.getBoolean("producing")) {
-          return false;
-        }
-        JsonObject users = w.getJsonObject("users");
-        for (int u = users.getInteger("from"); u >= 1 && u <= users.getInteger("to"); u++) {
-          owners[u]++;
-        }
-      }
-      for (int u = 1; u <= USERS; u++) {
-        if (owners[u] != 1) {
-          return false;
-        }
-      }
-      return true;
-    });
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    cluster.awaitCoverage(USERS, expectedLive, timeout);
   }
 }

@@ -133,7 +133,8 @@ public final class CoordinatorLink {
       }
       lease.revoked();
       generator.revokeLease();
-      register();
+      // Its users may already be someone else's: forget them, so that only a new assignment restarts it.
+      Future.fromCompletionStage(generator.release(), vertx.getOrCreateContext()).onComplete(ar -> register());
       return;
     }
     lease.renewed(sentAt, reply.leaseMillis());

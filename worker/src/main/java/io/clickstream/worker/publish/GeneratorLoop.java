@@ -105,6 +105,25 @@ public final class GeneratorLoop {
     return done;
   }
 
+  /**
+   * Drops the users it holds, keeping the epoch: used when the coordinator no longer knows this worker
+   * (it was declared lost and its users went elsewhere). Without this, a later lease renewal would
+   * bring the stale assignment back to life; only a newer assignment may give it users again.
+   */
+  public CompletableFuture<Void> release() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    submit(() -> {
+      finishPendingPurchase();
+      Holding current = holding;
+      if (!current.users().isEmpty()) {
+        simulator.assign(io.clickstream.protocol.UserRange.EMPTY, current.epoch());
+        holding = new Holding(current.epoch(), io.clickstream.protocol.UserRange.EMPTY, 0, current.paused());
+      }
+      done.complete(null);
+    });
+    return done;
+  }
+
   /** Allows production until the given System.nanoTime(); the lease. */
   public void leaseUntil(long expiryNanos) {
     leaseExpiryNanos = expiryNanos;
