@@ -224,7 +224,8 @@ public final class Coordinator {
         LOG.info("Rebalanced ({}) in {} ms: epoch {}, {} live workers, {} events/s{}", reason,
             lastRebalanceDurationMillis, epoch, registry.live().size(), effectiveRate(), paused ? " (paused)" : "");
       } else {
-        LOG.warn("Rebalance ({}) incomplete: {}; retrying", reason, ar.cause().getMessage());
+        LOG.warn("Rebalance ({}) incomplete: {}; retrying", reason, String.valueOf(ar.cause().getMessage() == null
+            ? ar.cause() : ar.cause().getMessage()));
         rebalanceAgain = true;
       }
       if (rebalanceAgain) {

@@ -1,0 +1,49 @@
+package io.clickstream.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Prints {@code epochMillis sumOfEndOffsets} for a topic every interval until killed: what the broker
+ * has stored (acknowledged, with acks=all) over time, measured the same way for every producer compared.
+ *
+ * <pre>java -cp clickstream-benchmarks.jar io.clickstream.bench.OffsetSampler BOOTSTRAP TOPIC [INTERVAL_MS]</pre>
+ */
+public final class OffsetSampler {
+  private OffsetSampler() {
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length < 2) {
+      System.err.println("usage: OffsetSampler BOOTSTRAP TOPIC [INTERVAL_MS=1000]");
+      System.exit(2);
+    }
+    long interval = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(args[1]).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+      long next = System.currentTimeMillis();
+      while (true) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        long sum = ends.values().stream().mapToLong(Long::longValue).sum();
+        System.out.println(System.currentTimeMillis() + " " + sum);
+        System.out.flush();
+        next += interval;
+        long wait = next - System.currentTimeMillis();
+        if (wait > 0) {
+          Thread.sleep(wait);
+        }
+      }
+    }
+  }
+}
