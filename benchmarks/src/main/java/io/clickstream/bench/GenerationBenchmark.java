@@ -68,7 +68,7 @@ public class GenerationBenchmark {
       now++;
     }
     simulator.next(now, event);
-    bh.consume(encoder.encode(event, now));
+    bh.consume(encoder.encodeReusing(event, now));
     bh.consume(Ids.userKey(event.user));
   }
 }

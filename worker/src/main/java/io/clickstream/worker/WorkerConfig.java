@@ -32,7 +32,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            int maxLateSeconds, int sessionTimeoutMinutes, OptionalLong seed,
                            Map<String, String> producerProperties, boolean standalone, String workerId,
                            int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
-                           LateDelay lateDelay, String metricsHost, int metricsPort, ClusterConfig cluster) {
+                           LateDelay lateDelay, boolean recordHeaders, String metricsHost, int metricsPort,
+                           ClusterConfig cluster) {
   public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
   public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
   /** Property names whose values never appear in logs. */
@@ -79,14 +80,15 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     int statsLog = env.intIn("STATS_LOG_SECONDS", 5, 1, 3600);
     int grace = env.intIn("COORDINATOR_GRACE_SECONDS", 60, 0, 86_400);
     int kafkaTimeout = env.intIn("KAFKA_STARTUP_TIMEOUT_SECONDS", 30, 1, 3600);
+    boolean recordHeaders = env.bool("RECORD_HEADERS", true);
     String metricsHost = env.string("METRICS_HOST", "0.0.0.0");
     int metricsPort = env.intIn("METRICS_PORT", 9100, 0, 65535);
     Map<String, String> producer = producerProperties(env, bootstrap);
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
-        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, metricsHost,
-        metricsPort, cluster);
+        sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, recordHeaders,
+        metricsHost, metricsPort, cluster);
   }
 
   /**

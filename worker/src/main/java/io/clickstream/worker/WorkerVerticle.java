@@ -66,7 +66,10 @@ public final class WorkerVerticle extends VerticleBase {
     ClickSimulator simulator = new ClickSimulator(new Catalog(config.numProducts(), config.catalogSeed()),
         Behaviour.defaults(config.latePercentage(), config.lateDelay(), config.sessionTimeoutMinutes()),
         SplitMix.mix(userSeed));
-    generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats);
+    // An interceptor may keep records after send(): then values must not share arrays.
+    boolean reuseValues = !config.producerProperties().containsKey("interceptor.classes");
+    generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
+        config.recordHeaders(), reuseValues);
     generator.start();
     metrics = new WorkerMetrics(registry, stats, generator);
     Future<Void> control;

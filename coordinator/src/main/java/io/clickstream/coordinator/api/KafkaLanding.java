@@ -114,6 +114,7 @@ public final class KafkaLanding {
   }
 
   public Future<Void> close() {
-    return admin == null ? Future.succeededFuture() : admin.close();
+    // Bounded: a broker that never answered must not hold up the coordinator's shutdown.
+    return admin == null ? Future.succeededFuture() : admin.close(2000);
   }
 }

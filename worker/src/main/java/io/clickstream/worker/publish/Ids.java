@@ -58,13 +58,22 @@ public final class Ids {
     return new String(buf);
   }
 
-  /** The Kafka key: user_id in ASCII, allocated per record because Kafka keeps the array. */
+  /** The Kafka key: user_id in ASCII, written straight into an array of its exact length. */
   public static byte[] userKey(int user) {
-    char[] buf = new char[16];
-    int len = writeUserId(user, buf, 0);
-    byte[] key = new byte[len];
-    for (int i = 0; i < len; i++) {
-      key[i] = (byte) buf[i];
+    int digits = 1;
+    for (int t = user; t >= 10; t /= 10) {
+      digits++;
+    }
+    int width = Math.max(4, digits);
+    byte[] key = new byte[5 + width];
+    key[0] = 'U';
+    key[1] = 'S';
+    key[2] = 'E';
+    key[3] = 'R';
+    key[4] = '_';
+    for (int i = key.length - 1, n = user; i >= 5; i--) {
+      key[i] = (byte) ('0' + n % 10);
+      n /= 10;
     }
     return key;
   }
