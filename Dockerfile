@@ -18,6 +18,7 @@ COPY testkit/pom.xml testkit/
 COPY worker/pom.xml worker/
 COPY coordinator/pom.xml coordinator/
 COPY system-tests/pom.xml system-tests/
+COPY benchmarks/pom.xml benchmarks/
 # Warms the cache only: the project's own modules are not built yet, so they are excluded, and what
 # this step misses is fetched by the build below.
 RUN mvn -B -q dependency:go-offline -DexcludeGroupIds=io.clickstream || true
@@ -27,7 +28,8 @@ COPY embedded-kafka/src embedded-kafka/src
 COPY testkit/src testkit/src
 COPY worker/src worker/src
 COPY coordinator/src coordinator/src
-RUN mvn -B -q -DskipTests package \
+# Only the two runnable modules and what they need; Maven still reads every module's pom.
+RUN mvn -B -q -DskipTests package -pl worker,coordinator -am \
  && mkdir -p /out \
  && cp worker/target/clickstream-worker.jar coordinator/target/clickstream-coordinator.jar /out/
 
