@@ -61,6 +61,11 @@ public final class KafkaPreflight {
       throw new KafkaUnavailableException("cannot reach Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
           + " within " + config.kafkaStartupTimeoutSeconds() + " s (KAFKA_STARTUP_TIMEOUT_SECONDS)", e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        // The admin client's own deadline (default.api.timeout.ms) fired first: no broker answered.
+        throw new KafkaUnavailableException("cannot reach Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
+            + " within " + config.kafkaStartupTimeoutSeconds() + " s (KAFKA_STARTUP_TIMEOUT_SECONDS)", e.getCause());
+      }
       throw new KafkaUnavailableException("Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
           + " refused the topic setup for TOPIC_NAME=" + config.topic() + ": " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
