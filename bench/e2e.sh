@@ -44,8 +44,9 @@ start_variant() {
          --producer-props bootstrap.servers="$BOOTSTRAP" "${PRODUCER_PROPS[@]}" ;;
     B) bg "$logfile" "$JAVA" $JVM_OPTS -cp "$BENCH_JAR" io.clickstream.bench.KeyedBaseline "$BOOTSTRAP" "$TOPIC" \
          $((RUN_SECONDS + 60)) ;;
-    C) bg "$logfile" env KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" TOPIC_NAME="$TOPIC" TOPIC_PARTITIONS=12 \
+    C|D) bg "$logfile" env KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" TOPIC_NAME="$TOPIC" TOPIC_PARTITIONS=12 \
          EVENTS_PER_SECOND=2000000 MAX_EVENTS_PER_SECOND=2000000 LATE_DATA_PERCENTAGE=0 STATS_LOG_SECONDS=5 \
+         RECORD_HEADERS="$([[ $variant == D ]] && echo false || echo "${RECORD_HEADERS:-true}")" \
          WORKER_ID=bench-c "$JAVA" $JVM_OPTS $C_EXTRA_OPTS -jar "$WORKER_JAR" --standalone ;;
     *) die "unknown variant $variant" ;;
   esac

@@ -63,25 +63,32 @@ public final class E2eReport {
     List<Double> cs = new ArrayList<>();
     List<Double> cb = new ArrayList<>();
     List<Double> ca = new ArrayList<>();
+    List<Double> ds = new ArrayList<>();
+    List<Double> db = new ArrayList<>();
     System.out.println();
     System.out.println("**" + title + "**");
     System.out.println();
-    System.out.println("| round | A perf-test (null keys) | B keyed baseline | C worker | C/B | C/A |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|");
+    System.out.println("| round | A perf-test (null keys) | B keyed baseline | C worker | C/B | C/A "
+        + "| D worker, RECORD_HEADERS=false | D/B |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
     double[] missing = {Double.NaN, Double.NaN, Double.NaN};
     rounds.forEach((round, r) -> {
       double a = r.getOrDefault("A", missing)[column];
       double b = r.getOrDefault("B", missing)[column];
       double c = r.getOrDefault("C", missing)[column];
+      double d = r.getOrDefault("D", missing)[column];
+      ds.add(d);
+      db.add(d / b);
       as.add(a);
       bs.add(b);
       cs.add(c);
       cb.add(c / b);
       ca.add(c / a);
-      System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.3f | %.3f |%n", round, a, b, c, c / b, c / a);
+      System.out.printf(Locale.ROOT, "| %d | %,.0f | %,.0f | %,.0f | %.3f | %.3f | %,.0f | %.3f |%n", round, a, b, c,
+          c / b, c / a, d, d / b);
     });
-    System.out.printf(Locale.ROOT, "| **median** | **%,.0f** | **%,.0f** | **%,.0f** | **%.3f** | **%.3f** |%n",
-        median(as), median(bs), median(cs), median(cb), median(ca));
+    System.out.printf(Locale.ROOT, "| **median** | **%,.0f** | **%,.0f** | **%,.0f** | **%.3f** | **%.3f** | **%,.0f** "
+        + "| **%.3f** |%n", median(as), median(bs), median(cs), median(cb), median(ca), median(ds), median(db));
     System.out.printf(Locale.ROOT, "%nRatio of the medians: C/B %.3f, C/A %.3f, B/A %.3f%n",
         median(cs) / median(bs), median(cs) / median(as), median(bs) / median(as));
   }

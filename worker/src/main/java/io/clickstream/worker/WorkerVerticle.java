@@ -71,7 +71,7 @@ public final class WorkerVerticle extends VerticleBase {
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
         config.recordHeaders(), reuseValues);
     generator.start();
-    metrics = new WorkerMetrics(registry, stats, generator);
+    metrics = new WorkerMetrics(registry, stats, generator, config.metricsPort() != 0);
     Future<Void> control;
     if (config.standalone()) {
       control = Future.fromCompletionStage(generator.apply(

@@ -17,7 +17,11 @@ import java.util.function.DoubleSupplier;
 public final class WorkerMetrics {
   private volatile double lastAckedRate;
 
-  public WorkerMetrics(MeterRegistry registry, WorkerStats stats, GeneratorLoop generator) {
+  /**
+   * @param latencyHistogram record the per-event latency histogram; only worth its cost (on the Kafka
+   *     I/O thread) when the metrics are actually served
+   */
+  public WorkerMetrics(MeterRegistry registry, WorkerStats stats, GeneratorLoop generator, boolean latencyHistogram) {
     for (EventType type : EventType.values()) {
       FunctionCounter.builder("clickstream.events.generated", stats, s -> s.count(type))
           .description("Events generated, by event type").tag("type", type.name()).register(registry);
@@ -40,6 +44,9 @@ public final class WorkerMetrics {
     gauge(registry, "clickstream.epoch", "Epoch of the assignment held", () -> generator.holding().epoch());
     gauge(registry, "clickstream.producing", "1 when generating (holds users, lease valid, not paused)",
         () -> generator.producing() ? 1 : 0);
+    if (!latencyHistogram) {
+      return;
+    }
     stats.exportAckLatency(Timer.builder("clickstream.kafka.ack.latency")
         .description("Kafka acknowledgement latency, send() to callback")
         .publishPercentileHistogram()
