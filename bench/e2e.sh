@@ -46,7 +46,7 @@ start_variant() {
          $((RUN_SECONDS + 60)) ;;
     C|D) bg "$logfile" env KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" TOPIC_NAME="$TOPIC" TOPIC_PARTITIONS=12 \
          EVENTS_PER_SECOND=2000000 MAX_EVENTS_PER_SECOND=2000000 LATE_DATA_PERCENTAGE=0 STATS_LOG_SECONDS=5 \
-         RECORD_HEADERS="$([[ $variant == D ]] && echo false || echo "${RECORD_HEADERS:-true}")" \
+         RECORD_HEADERS="$([[ $variant == D ]] && echo all || echo "${RECORD_HEADERS:-late}")" \
          WORKER_ID=bench-c "$JAVA" $JVM_OPTS $C_EXTRA_OPTS -jar "$WORKER_JAR" --standalone ;;
     *) die "unknown variant $variant" ;;
   esac

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -112,6 +115,37 @@ class BrokerOutageIT {
 
   @Test
   @Order(3)
+  void aThrottledBrokerShowsAsSendLagWithoutCrashOrUnboundedMemory() throws Exception {
+    // A broker-side quota of 20 KB/s for every producer: far below the ~300 KB/s this worker sends.
+    ClientQuotaEntity everyClient = new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
+    try (Admin admin = kafka.admin()) {
+      admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
+          List.of(new ClientQuotaAlteration.Op("producer_byte_rate", 20_000.0))))).all().get();
+    }
+    long throttled = System.nanoTime();
+    long peakRss = rssKb(worker.pid());
+    JsonObject slow = await("send lag to grow and the cluster to fall behind", Duration.ofSeconds(60), cluster::status,
+        s -> s.getJsonObject("latency").getDouble("sendLagP99Ms") > 500 && hasProblem(s, "BEHIND_TARGET"));
+    while (System.nanoTime() - throttled < 30_000_000_000L) {
+      assertThat(worker.isAlive()).isTrue();
+      peakRss = Math.max(peakRss, rssKb(worker.pid()));
+      ClusterFixture.sleep(1000);
+    }
+    cluster.figure("throttled broker (20 KB/s): send lag p99 %.0f ms, measured %.0f/s of %.0f/s, BEHIND_TARGET shown,"
+        + " worker RSS peak %,d MB", slow.getJsonObject("latency").getDouble("sendLagP99Ms"),
+        slow.getDouble("measuredRate"), RATE, peakRss / 1024);
+    assertThat(peakRss / 1024).isLessThan(900);
+    try (Admin admin = kafka.admin()) {
+      admin.alterClientQuotas(List.of(new ClientQuotaAlteration(everyClient,
+          List.of(new ClientQuotaAlteration.Op("producer_byte_rate", null))))).all().get();
+    }
+    long lifted = System.nanoTime();
+    awaitRate("production back at the target", Duration.ofSeconds(30));
+    cluster.figure("quota lifted: rate at target again after %.1f s", (System.nanoTime() - lifted) / 1e9);
+  }
+
+  @Test
+  @Order(4)
   void everyGeneratedEventIsInTheTopicFailedOrPending() {
     ClusterFixture.sleep(3000);
     worker.signal("TERM");

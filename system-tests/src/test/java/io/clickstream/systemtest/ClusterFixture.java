@@ -73,6 +73,8 @@ final class ClusterFixture implements AutoCloseable {
     env.put("HTTP_PORT", Integer.toString(httpPort));
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("STATS_LOG_SECONDS", "5");
+    // The ownership checks read the producing worker and epoch from every record.
+    env.put("RECORD_HEADERS", "all");
     env.putAll(overrides);
   }
 

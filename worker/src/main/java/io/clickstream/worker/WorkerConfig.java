@@ -2,6 +2,7 @@ package io.clickstream.worker;
 
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
+import io.clickstream.worker.publish.GeneratorLoop;
 import io.clickstream.worker.simulation.LateDelay;
 import java.io.IOException;
 import java.io.Reader;
@@ -32,7 +33,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            int maxLateSeconds, int sessionTimeoutMinutes, OptionalLong seed,
                            Map<String, String> producerProperties, boolean standalone, String workerId,
                            int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
-                           LateDelay lateDelay, boolean recordHeaders, String metricsHost, int metricsPort,
+                           LateDelay lateDelay, GeneratorLoop.RecordHeaders recordHeaders, String metricsHost,
+                           int metricsPort,
                            ClusterConfig cluster) {
   public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
   public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
@@ -80,7 +82,13 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     int statsLog = env.intIn("STATS_LOG_SECONDS", 5, 1, 3600);
     int grace = env.intIn("COORDINATOR_GRACE_SECONDS", 60, 0, 86_400);
     int kafkaTimeout = env.intIn("KAFKA_STARTUP_TIMEOUT_SECONDS", 30, 1, 3600);
-    boolean recordHeaders = env.bool("RECORD_HEADERS", true);
+    GeneratorLoop.RecordHeaders recordHeaders = GeneratorLoop.RecordHeaders.LATE;
+    String headers = env.string("RECORD_HEADERS", "late");
+    try {
+      recordHeaders = GeneratorLoop.RecordHeaders.valueOf(headers.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      env.problem("RECORD_HEADERS must be all, late or none, got \"" + headers + "\"");
+    }
     String metricsHost = env.string("METRICS_HOST", "0.0.0.0");
     int metricsPort = env.intIn("METRICS_PORT", 9100, 0, 65535);
     Map<String, String> producer = producerProperties(env, bootstrap);

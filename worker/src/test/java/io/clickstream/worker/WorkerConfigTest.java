@@ -50,6 +50,8 @@ class WorkerConfigTest {
       "KAFKA_PRODUCER_LINGER_MSS|5|unknown Kafka producer property \"linger.mss\"",
       "STANDALONE|maybe|STANDALONE must be true or false, got \"maybe\"",
       "CLUSTER_PORT|70000|CLUSTER_PORT must be a number from 1 to 65535, got \"70000\"",
+      "RECORD_HEADERS|some|RECORD_HEADERS must be all, late or none, got \"some\"",
+      "LATE_DISTRIBUTION|normal:5|LATE_DISTRIBUTION must be uniform",
   })
   void badValuesNameTheVariableAndTheValue(String name, String value, String message) {
     assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of(name, value)))

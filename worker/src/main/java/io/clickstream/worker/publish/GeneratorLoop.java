@@ -37,7 +37,20 @@ public final class GeneratorLoop {
   public static final String HEADER_LATE_DELAY = "clickstream.late-delay-ms";
 
   private final ClickSimulator simulator;
-  private final boolean recordHeaders;
+  private final RecordHeaders recordHeaders;
+
+  /**
+   * Which record headers to stamp. Measured at full speed (docs/BENCHMARKS.md), headers on every record
+   * cost about a quarter of a worker's throughput in kafka-clients 3.7, so the default stamps only the
+   * late events, which need it most.
+   */
+  public enum RecordHeaders {
+    /** clickstream.worker and clickstream.epoch on every record, plus the delay on late ones. */
+    ALL,
+    /** clickstream.late-delay-ms on late events only. */
+    LATE,
+    NONE
+  }
   private final boolean reuseValueArrays;
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -62,13 +75,12 @@ public final class GeneratorLoop {
   private long lastFailureLogNanos;
 
   /**
-   * @param recordHeaders stamp worker, epoch and planned delay in record headers (about 10 % of the
-   *     generator's CPU in kafka-clients 3.7, measured; off for the last bit of throughput)
+   * @param recordHeaders which headers to stamp: see {@link RecordHeaders}
    * @param reuseValueArrays encode values into reused arrays; only safe when no producer interceptor can
    *     keep a record after send() returns
    */
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
-                       String workerId, WorkerStats stats, boolean recordHeaders, boolean reuseValueArrays) {
+                       String workerId, WorkerStats stats, RecordHeaders recordHeaders, boolean reuseValueArrays) {
     this.recordHeaders = recordHeaders;
     this.reuseValueArrays = reuseValueArrays;
     this.simulator = simulator;
@@ -285,7 +297,7 @@ public final class GeneratorLoop {
     // send() copies the value into its batch before returning, so one array per length can be reused.
     byte[] value = reuseValueArrays ? encoder.encodeReusing(e, processingTime) : encoder.encode(e, processingTime);
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, e.eventTime, Ids.userKey(e.user), value,
-        recordHeaders ? java.util.Arrays.asList(e.isLate() ? withLateDelay(headers, e.lateDelayMillis) : headers) : null);
+        headersOf(e));
     long sendStart = System.nanoTime();
     stats.sendLag(sendStart - intendedNanos);
     try {
@@ -328,6 +340,17 @@ public final class GeneratorLoop {
 
   private long wallMillis(long nanos) {
     return wallAnchor + (nanos - nanoAnchor) / 1_000_000L;
+  }
+
+  private Iterable<Header> headersOf(ClickEvent e) {
+    switch (recordHeaders) {
+      case ALL:
+        return java.util.Arrays.asList(e.isLate() ? withLateDelay(headers, e.lateDelayMillis) : headers);
+      case LATE:
+        return e.isLate() ? java.util.Arrays.asList(withLateDelay(new Header[0], e.lateDelayMillis)) : null;
+      default:
+        return null;
+    }
   }
 
   private Header[] headersFor(long epoch) {
