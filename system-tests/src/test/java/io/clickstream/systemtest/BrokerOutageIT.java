@@ -118,6 +118,10 @@ class BrokerOutageIT {
   void aThrottledBrokerShowsAsLagWithoutCrashOrUnboundedMemory() throws Exception {
     // A broker-side quota of 100 KB/s for every producer: about a third of what this worker sends.
     ClientQuotaEntity everyClient = new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
+    // Start from a steady state, so nothing below is a leftover of the outages before.
+    await("steady production before throttling", Duration.ofSeconds(60), cluster::status,
+        s -> Math.abs(s.getDouble("measuredRate") - RATE) <= 0.05 * RATE && !hasProblem(s, "BEHIND_TARGET")
+            && s.getJsonObject("latency").getDouble("ackP99Ms") < 500);
     setQuota(everyClient, 100_000.0);
     try {
       long throttled = System.nanoTime();
@@ -125,7 +129,8 @@ class BrokerOutageIT {
       // First the acknowledgements slow down (the producer's buffer absorbs the rest), and once the
       // buffer is full, send() blocks and the send lag grows too.
       JsonObject slow = await("the lag to grow and the cluster to fall behind", Duration.ofSeconds(60), cluster::status,
-          s -> hasProblem(s, "BEHIND_TARGET") && (s.getJsonObject("latency").getDouble("ackP99Ms") > 1000
+          s -> hasProblem(s, "BEHIND_TARGET") && s.getDouble("measuredRate") < 0.95 * RATE
+              && (s.getJsonObject("latency").getDouble("ackP99Ms") > 1000
               || s.getJsonObject("latency").getDouble("sendLagP99Ms") > 500));
       while (System.nanoTime() - throttled < 30_000_000_000L) {
         assertThat(worker.isAlive()).isTrue();
