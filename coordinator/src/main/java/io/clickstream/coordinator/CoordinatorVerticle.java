@@ -41,6 +41,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final StatusStream stream = new StatusStream();
   private HttpServer server;
   private long lastMalformedLogMillis;
+  private long lastHistoryMillis;
 
   public CoordinatorVerticle(CoordinatorConfig config, ClusterManager clusterManager, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -70,6 +71,13 @@ public final class CoordinatorVerticle extends VerticleBase {
         vertx.eventBus().consumer(Protocol.STATS, this::onStats));
     vertx.setPeriodic(500, id -> coordinator.tick(clusterNodes()));
     vertx.setPeriodic(1000, id -> {
+      long now = System.currentTimeMillis();
+      if (lastHistoryMillis != 0 && now - lastHistoryMillis > 5000) {
+        // History, problems and the dashboard all hang off this timer: a gap means they went stale.
+        LOG.warn("Stats timer ran {} ms late: the coordinator was stalled (GC, CPU starvation or a freeze)",
+            now - lastHistoryMillis - 1000);
+      }
+      lastHistoryMillis = now;
       coordinator.recordHistory();
       if (stream.hasClients()) {
         stream.broadcast(StatusView.status(coordinator, landing, System.currentTimeMillis()));

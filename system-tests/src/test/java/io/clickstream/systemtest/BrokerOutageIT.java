@@ -58,7 +58,7 @@ class BrokerOutageIT {
     long rssBefore = rssKb(worker.pid());
     kafka.stop();
     long down = System.nanoTime();
-    JsonObject during = await("the outage shown in /api/status", Duration.ofSeconds(20), cluster::status,
+    JsonObject during = await("the outage shown in /api/status", Duration.ofSeconds(30), cluster::status,
         s -> hasProblem(s, "BROKER_UNREACHABLE"));
     cluster.figure("broker stopped: BROKER_UNREACHABLE shown after %.1f s", (System.nanoTime() - down) / 1e9);
     long peakRss = rssBefore;
@@ -116,13 +116,16 @@ class BrokerOutageIT {
   @Test
   @Order(3)
   void aThrottledBrokerShowsAsLagWithoutCrashOrUnboundedMemory() throws Exception {
-    // A broker-side quota of 100 KB/s for every producer: about a third of what this worker sends.
+    // A broker-side quota of 100 KB/s for every producer, and the target raised to 20,000/s: about a
+    // twentieth of what the worker now sends gets through, so its 32 MiB buffer fills within seconds.
     ClientQuotaEntity everyClient = new ClientQuotaEntity(java.util.Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null));
     // Start from a steady state, so nothing below is a leftover of the outages before.
     await("steady production before throttling", Duration.ofSeconds(60), cluster::status,
         s -> Math.abs(s.getDouble("measuredRate") - RATE) <= 0.05 * RATE && !hasProblem(s, "BEHIND_TARGET")
             && s.getJsonObject("latency").getDouble("ackP99Ms") < 500);
     setQuota(everyClient, 100_000.0);
+    double fast = 20_000;
+    assertThat(cluster.send("PUT", "/api/rate", "{\"eventsPerSecond\": 20000}").statusCode()).isEqualTo(200);
     try {
       long throttled = System.nanoTime();
       long peakRss = rssKb(worker.pid());
@@ -134,20 +137,21 @@ class BrokerOutageIT {
         assertThat(worker.isAlive()).isTrue();
         peakRss = Math.max(peakRss, rssKb(worker.pid()));
         last = cluster.status();
-        if (hasProblem(last, "BEHIND_TARGET") && last.getDouble("measuredRate") < 0.95 * RATE
+        if (hasProblem(last, "BEHIND_TARGET") && last.getDouble("measuredRate") < 0.95 * fast
             && last.getJsonObject("latency").getDouble("sendLagP99Ms") > 500) {
           slow = last;
         }
         ClusterFixture.sleep(1000);
       }
       assertThat(slow).as("send lag grown and BEHIND_TARGET shown; last status %s", last).isNotNull();
-      cluster.figure("throttled broker (100 KB/s): after %.0f s BEHIND_TARGET at %.0f/s of %.0f/s, send lag p99 %.0f ms,"
+      cluster.figure("throttled broker (100 KB/s, target 20,000/s): after %.0f s BEHIND_TARGET at %.0f/s of %.0f/s, send lag p99 %.0f ms,"
           + " %,d pending, worker RSS peak %,d MB", (System.nanoTime() - throttled) / 1e9, slow.getDouble("measuredRate"),
-          RATE, slow.getJsonObject("latency").getDouble("sendLagP99Ms"), slow.getJsonObject("totals").getLong("pending"),
+          fast, slow.getJsonObject("latency").getDouble("sendLagP99Ms"), slow.getJsonObject("totals").getLong("pending"),
           peakRss / 1024);
       assertThat(peakRss / 1024).isLessThan(900);
     } finally {
       setQuota(everyClient, null);
+      cluster.send("PUT", "/api/rate", "{\"eventsPerSecond\": " + RATE + "}");
     }
     long lifted = System.nanoTime();
     awaitRate("production back at the target", Duration.ofSeconds(60));

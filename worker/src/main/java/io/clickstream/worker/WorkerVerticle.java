@@ -163,10 +163,13 @@ public final class WorkerVerticle extends VerticleBase {
     metrics.interval(interval.millis() <= 0 ? 0 : interval.delta().acked() * 1000.0 / interval.millis());
     Holding held = generator.holding();
     if (link != null) {
+      // A send() blocked right now (full buffer, broker away or throttled) is lag too, though not yet recorded.
+      double stall = generator.sendStallMillis();
       StatsReport report = new StatsReport(config.workerId(), identity.host(), ++seq, held.epoch(), held.users(),
           held.paused() ? 0 : held.eventsPerSecond(), generator.producing(), interval.totals(), interval.byType(),
           interval.millis(), interval.delta(), interval.deltaByType(), interval.ackP50Ms(), interval.ackP99Ms(),
-          interval.ackMaxMs(), interval.lagP50Ms(), interval.lagP99Ms(), interval.lagMaxMs(), interval.lastError());
+          interval.ackMaxMs(), interval.lagP50Ms(), Math.max(interval.lagP99Ms(), stall),
+          Math.max(interval.lagMaxMs(), stall), interval.lastError());
       vertx.eventBus().send(Protocol.STATS, report.toJson());
     }
     if (last || now - lastLogMillis >= config.statsLogSeconds() * 1000L) {

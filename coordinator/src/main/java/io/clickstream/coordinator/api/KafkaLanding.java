@@ -22,17 +22,26 @@ import org.slf4j.LoggerFactory;
 public final class KafkaLanding {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaLanding.class);
 
+  /** A check without any answer for this long counts as "unreachable", and the admin client is replaced. */
+  private static final long STUCK_MILLIS = 10_000;
+
+  private final Vertx vertx;
   private final String topic;
-  private final KafkaAdminClient admin;
+  private final Map<String, String> config;
+  private KafkaAdminClient admin;
   private boolean inFlight;
+  private long inFlightSinceMillis;
+  /** Answers to an abandoned check are ignored. */
+  private int generation;
   private long endOffsetsSum = -1;
   private long checkedAtMillis;
   private Boolean reachable;
   private String error;
 
   public KafkaLanding(Vertx vertx, String bootstrapServers, String topic) {
+    this.vertx = vertx;
     this.topic = topic;
-    Map<String, String> config = new HashMap<>();
+    this.config = new HashMap<>();
     config.put("bootstrap.servers", bootstrapServers);
     config.put("default.api.timeout.ms", "5000");
     config.put("request.timeout.ms", "4000");
@@ -41,13 +50,35 @@ public final class KafkaLanding {
 
   /** Starts one refresh unless one is still running. Never blocks. */
   public void refresh() {
-    if (admin == null || inFlight) {
+    if (admin == null) {
       return;
     }
+    long now = System.currentTimeMillis();
+    if (inFlight) {
+      if (now - inFlightSinceMillis < STUCK_MILLIS) {
+        return;
+      }
+      // Not even a failure within the admin client's own timeout: do not wait for it forever (the
+      // dashboard would show a stale "reachable"); say so and start over with a fresh client.
+      if (!Boolean.FALSE.equals(reachable)) {
+        LOG.warn("No answer from Kafka about topic '{}' within {} s", topic, STUCK_MILLIS / 1000);
+      }
+      reachable = false;
+      error = "no answer from Kafka within " + STUCK_MILLIS / 1000 + " s";
+      checkedAtMillis = now;
+      generation++;
+      admin.close(1000);
+      admin = KafkaAdminClient.create(vertx, config);
+    }
     inFlight = true;
+    inFlightSinceMillis = now;
+    int checkGeneration = generation;
     admin.describeTopics(List.of(topic))
         .compose(this::endOffsets)
         .onComplete(ar -> {
+          if (checkGeneration != generation) {
+            return;
+          }
           inFlight = false;
           checkedAtMillis = System.currentTimeMillis();
           if (ar.succeeded()) {

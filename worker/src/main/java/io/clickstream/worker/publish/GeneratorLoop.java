@@ -72,6 +72,12 @@ public final class GeneratorLoop {
   private volatile boolean stopping;
   private volatile boolean producing;
   private Header[] headers;
+  /**
+   * When the send in progress started (System.nanoTime()), 0 when none: a send() blocked on a full buffer
+   * records no lag until it returns, so the stats read this to show a stall while it lasts. Written with
+   * lazySet: no fence on the hot path, and a reader a moment late is fine.
+   */
+  private final java.util.concurrent.atomic.AtomicLong sendingSince = new java.util.concurrent.atomic.AtomicLong();
   private long lastFailureLogNanos;
 
   /**
@@ -168,6 +174,12 @@ public final class GeneratorLoop {
   /** True when the loop is generating (holds users, not paused, lease valid). */
   public boolean producing() {
     return producing;
+  }
+
+  /** How long the send in progress has been blocked, in ms; 0 when not sending. */
+  public double sendStallMillis() {
+    long since = sendingSince.get();
+    return since == 0 ? 0 : Math.max(0, System.nanoTime() - since) / 1e6;
   }
 
   /** True when the generator thread died of an unexpected error. */
@@ -300,6 +312,7 @@ public final class GeneratorLoop {
         headersOf(e));
     long sendStart = System.nanoTime();
     stats.sendLag(sendStart - intendedNanos);
+    sendingSince.lazySet(sendStart);
     try {
       producer.send(record, (metadata, error) -> {
         if (error == null) {
@@ -311,6 +324,8 @@ public final class GeneratorLoop {
     } catch (RuntimeException error) {
       // send() itself throws for a buffer full past max.block.ms, a closed producer or a fatal error.
       failed(error);
+    } finally {
+      sendingSince.lazySet(0);
     }
   }
 
