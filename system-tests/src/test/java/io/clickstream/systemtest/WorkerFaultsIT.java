@@ -194,8 +194,9 @@ class WorkerFaultsIT {
     cluster.figure("topic: %,d events, 0 duplicates, longest silence of a user %,d ms, at most %d owner runs",
         end, worstGap, worstRuns);
     assertThat(worstGap).as("no user silent for more than 10 s").isLessThanOrEqualTo(10_000);
-    // Six ownership changes at most happen in this scenario; interleaved producers would give hundreds.
-    assertThat(worstRuns).isLessThanOrEqualTo(8);
+    // Up to ten owners in a row are possible here (three registrations at start, then stop, join, leave,
+    // freeze, rejoin, join, double kill); producers that interleaved would give hundreds of runs.
+    assertThat(worstRuns).isLessThanOrEqualTo(10);
 
     for (String id : stoppedGracefully) {
       Reconciliation.Totals totals = Reconciliation.finalTotals(cluster.worker(id));
