@@ -51,7 +51,6 @@ public final class Coordinator {
   private boolean rebalanceAgain;
   private boolean settleTimerSet;
   private long rebalances;
-  private long lastRebalanceMillis;
   private long lastRebalanceDurationMillis;
 
   public Coordinator(Vertx vertx, CoordinatorConfig config, WorkerChannel channel, String nodeId) {
@@ -102,10 +101,6 @@ public final class Coordinator {
 
   public long lastRebalanceDurationMillis() {
     return lastRebalanceDurationMillis;
-  }
-
-  public long lastRebalanceMillis() {
-    return lastRebalanceMillis;
   }
 
   // ---- worker messages -------------------------------------------------------------------------
@@ -219,7 +214,6 @@ public final class Coordinator {
       rebalancing = false;
       if (ar.succeeded()) {
         rebalances++;
-        lastRebalanceMillis = System.currentTimeMillis();
         lastRebalanceDurationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         LOG.info("Rebalanced ({}) in {} ms: epoch {}, {} live workers, {} events/s{}", reason,
             lastRebalanceDurationMillis, epoch, registry.live().size(), effectiveRate(), paused ? " (paused)" : "");

@@ -148,14 +148,6 @@ public final class WorkerVerticle extends VerticleBase {
         });
   }
 
-  public GeneratorLoop generator() {
-    return generator;
-  }
-
-  public WorkerStats stats() {
-    return stats;
-  }
-
   private void report(boolean last) {
     long now = System.currentTimeMillis();
     WorkerStats.Interval interval = stats.closeInterval(now);

@@ -73,10 +73,6 @@ public final class CoordinatorLink {
     return assignments == null ? Future.succeededFuture() : assignments.unregister();
   }
 
-  public boolean leaseValid() {
-    return lease.isValid(System.nanoTime());
-  }
-
   /** Registered with a coordinator that is (as far as we know) still there. */
   public boolean registered() {
     return coordinatorId != null;

@@ -158,10 +158,6 @@ public final class GeneratorLoop {
     LockSupport.unpark(thread);
   }
 
-  public long leaseExpiryNanos() {
-    return leaseExpiryNanos;
-  }
-
   /** Revokes the lease at once: nothing new is produced until a new one is granted. */
   public void revokeLease() {
     leaseExpiryNanos = Long.MIN_VALUE;
