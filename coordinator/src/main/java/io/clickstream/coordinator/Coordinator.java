@@ -234,7 +234,9 @@ public final class Coordinator {
     List<WorkerEntry> live = registry.live();
     Map<String, UserRange> held = new LinkedHashMap<>();
     live.forEach(w -> held.put(w.id(), w.heldUsers()));
-    Map<String, UserRange> target = Partitioner.split(config.numUsers(), live.stream().map(WorkerEntry::id).toList());
+    // Below MIN_WORKERS nobody gets users yet: the fleet starts with one split, without a rebalance.
+    Map<String, UserRange> target = Partitioner.split(live.size() < config.minWorkers() ? 0 : config.numUsers(),
+        live.stream().map(WorkerEntry::id).toList());
     RebalancePlan plan = RebalancePlan.between(held, target);
     return sendAll(plan.revocations())
         .compose(v -> waitForLostLeases())

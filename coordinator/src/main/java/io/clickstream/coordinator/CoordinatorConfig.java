@@ -14,12 +14,18 @@ import java.util.Map;
  * @param settleMillis after start, wait this long for workers to re-register before the first split
  * @param controlToken when set, rate/pause/resume need it as a bearer token (CONTROL_TOKEN); null if unset
  * @param protectReads the status, history, events and metrics routes need it too (CONTROL_TOKEN_PROTECT_READS)
+ * @param truth merge the workers' ground truth and publish it to TOPIC_NAME.truth (TRUTH, default on)
+ * @param watermarks publish perfect watermarks to TOPIC_NAME.watermarks (WATERMARKS, default off)
+ * @param watermarkIdleMillis a partition with no event sent for this long is idle (WATERMARK_IDLE_SECONDS)
+ * @param minWorkers assign no users until this many workers have registered (MIN_WORKERS): a fleet that
+ *     starts together then starts with one split and no rebalance, which seed-exact runs need
  */
 public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
                                 String httpHost, int httpPort, int bodyLimitBytes,
                                 long leaseMillis, long lostAfterMillis, long settleMillis,
                                 String bootstrapServers, String topic, String controlToken, boolean protectReads,
-                                ClusterConfig cluster) {
+                                ClusterConfig cluster, boolean truth, boolean watermarks, long watermarkIdleMillis,
+                                int minWorkers) {
 
   public static CoordinatorConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
@@ -47,15 +53,33 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
       env.problem("CONTROL_TOKEN_PROTECT_READS=true needs CONTROL_TOKEN to be set");
     }
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    boolean truth = onOff(env, "TRUTH", "on");
+    boolean watermarks = onOff(env, "WATERMARKS", "off");
+    long idle = env.intIn("WATERMARK_IDLE_SECONDS", 5, 1, 86_400) * 1000L;
+    int minWorkers = env.intIn("MIN_WORKERS", 1, 1, 10_000);
+    if (watermarks && !truth) {
+      env.problem("WATERMARKS=on needs TRUTH=on: the watermarks come with the workers' truth reports");
+    }
     env.throwIfInvalid();
     return new CoordinatorConfig(users, rate, maxRate, httpHost, httpPort, bodyLimit, lease, lostAfter, settle,
-        bootstrap, topic, token, protectReads, cluster);
+        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers);
+  }
+
+  private static boolean onOff(EnvReader env, String name, String fallback) {
+    String value = env.string(name, fallback);
+    if (!value.equals("on") && !value.equals("off")) {
+      env.problem(name + " must be on or off, got \"" + value + "\"");
+    }
+    return value.equals("on");
   }
 
   public String describe() {
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
         + httpHost + ":" + httpPort + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
         + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
+        + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
+        + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")
+        + ", minWorkers=" + minWorkers
         + ", control=" + (controlToken == null ? "open" : protectReads ? "token for all API calls" : "token for commands");
   }
 }

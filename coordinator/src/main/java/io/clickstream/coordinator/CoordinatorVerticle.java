@@ -5,6 +5,11 @@ import io.clickstream.coordinator.api.KafkaLanding;
 import io.clickstream.coordinator.api.StatusStream;
 import io.clickstream.coordinator.api.StatusView;
 import io.clickstream.coordinator.stats.CoordinatorMetrics;
+import io.clickstream.coordinator.api.TruthApi;
+import io.clickstream.coordinator.truth.TruthPublisher;
+import io.clickstream.coordinator.truth.TruthService;
+import io.clickstream.coordinator.truth.TruthStore;
+import io.clickstream.protocol.TruthReport;
 import io.clickstream.protocol.Heartbeat;
 import io.clickstream.protocol.MessageFormatException;
 import io.clickstream.protocol.Protocol;
@@ -38,6 +43,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private Coordinator coordinator;
   private KafkaLanding landing;
+  /** Null when TRUTH=off. */
+  private TruthService truth;
   private final StatusStream stream = new StatusStream();
   private HttpServer server;
   private long lastMalformedLogMillis;
@@ -63,12 +70,26 @@ public final class CoordinatorVerticle extends VerticleBase {
         clusterManager == null ? "local" : clusterManager.getNodeId());
     landing = new KafkaLanding(vertx, config.bootstrapServers(), config.topic());
     CoordinatorMetrics.bind(registry, coordinator, landing);
-    List<MessageConsumer<Object>> consumers = List.of(
+    List<MessageConsumer<Object>> consumers = new java.util.ArrayList<>(List.of(
         vertx.eventBus().consumer(Protocol.REGISTER,
             request(Registration::fromJson, r -> coordinator.onRegister(r).toJson())),
         vertx.eventBus().consumer(Protocol.HEARTBEAT,
             request(Heartbeat::fromJson, h -> coordinator.onHeartbeat(h).toJson())),
-        vertx.eventBus().consumer(Protocol.STATS, this::onStats));
+        vertx.eventBus().consumer(Protocol.STATS, this::onStats)));
+    TruthStore truthStore = new TruthStore(10_080, 100_000);
+    if (config.truth()) {
+      truth = new TruthService(new TruthPublisher(vertx, config.bootstrapServers(),
+          config.watermarks() ? List.of(TruthService.truthTopic(config.topic()), TruthService.watermarkTopic(config.topic()))
+              : List.of(TruthService.truthTopic(config.topic()))),
+          config.topic(), config.watermarks() ? config.watermarkIdleMillis() : null, truthStore);
+      // Accepted from any worker, also one already declared lost: its part may still complete a window.
+      consumers.add(vertx.eventBus().consumer(Protocol.TRUTH, request(TruthReport::fromJson, r -> {
+        truth.onReport(r);
+        return new io.vertx.core.json.JsonObject();
+      })));
+      vertx.setPeriodic(1000, id -> truth.tick(ids(coordinator.registry().live()),
+          ids(coordinator.registry().all().stream().filter(w -> !w.isLive()).toList()), System.currentTimeMillis()));
+    }
     vertx.setPeriodic(500, id -> coordinator.tick(clusterNodes()));
     vertx.setPeriodic(1000, id -> {
       long now = System.currentTimeMillis();
@@ -85,8 +106,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     });
     landing.refresh();
     vertx.setPeriodic(3000, id -> landing.refresh());
+    io.vertx.ext.web.Router router = HttpApi.router(vertx, coordinator, config, landing, stream, () -> true, registry);
+    TruthApi.mount(router, config, truth == null ? null : truthStore);
     Future<HttpServer> listening = vertx.createHttpServer()
-        .requestHandler(HttpApi.router(vertx, coordinator, config, landing, stream, () -> true, registry))
+        .requestHandler(router)
         .listen(config.httpPort(), config.httpHost())
         .onSuccess(s -> {
           server = s;
@@ -99,7 +122,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stream.closeAll();
-    return landing.close();
+    return truth == null ? landing.close() : landing.close().compose(v -> truth.close());
+  }
+
+  private static Set<String> ids(java.util.Collection<io.clickstream.coordinator.membership.WorkerEntry> workers) {
+    Set<String> out = new HashSet<>();
+    workers.forEach(w -> out.add(w.id()));
+    return out;
   }
 
   private Set<String> clusterNodes() {

@@ -15,6 +15,11 @@ public final class Protocol {
   public static final String HEARTBEAT = PREFIX + "coordinator.heartbeat";
   /** Worker → coordinator, fire-and-forget every second: a {@link StatsReport}. */
   public static final String STATS = PREFIX + "coordinator.stats";
+  /**
+   * Worker → coordinator, request/reply, in order, re-sent until acknowledged: a {@link TruthReport}.
+   * The reply is an empty JSON object once merged (or already merged).
+   */
+  public static final String TRUTH = PREFIX + "coordinator.truth";
 
   private Protocol() {
   }

@@ -27,6 +27,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *     file, then KAFKA_PRODUCER_* variables)
  * @param standalone simulate every user at EVENTS_PER_SECOND without a coordinator (the original's mode)
  * @param metricsPort serves /metrics, /health and /ready; 0 turns it off (METRICS_PORT)
+ * @param sessionTimeoutMillis SESSION_TIMEOUT_MINUTES, or SESSION_TIMEOUT_SECONDS for short tests: the
+ *     simulator's session timeout and the ground truth's session gap
+ * @param virtualClock null on the wall clock (CLOCK=wall, the default)
+ * @param lateSkew LATE_SKEW as given, checked for syntax; resolved once the partition count is known
  */
 public record WorkerConfig(String bootstrapServers, String topic, int topicPartitions, int topicReplicationFactor,
                            double eventsPerSecond, int numUsers, int numProducts, double latePercentage,
@@ -35,7 +39,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
                            LateDelay lateDelay, GeneratorLoop.RecordHeaders recordHeaders, String metricsHost,
                            int metricsPort,
-                           ClusterConfig cluster) {
+                           ClusterConfig cluster, long sessionTimeoutMillis, Truth truth,
+                           io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew) {
   public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
   public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
   /** Property names whose values never appear in logs. */
@@ -43,6 +48,17 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
 
   public WorkerConfig {
     producerProperties = Map.copyOf(producerProperties);
+  }
+
+  /**
+   * The ground truth settings (TRUTH, TRUTH_WINDOW_SECONDS, TRUTH_LATENESS_SECONDS).
+   *
+   * @param latenessSeconds ascending allowed latenesses L
+   */
+  public record Truth(boolean enabled, int windowSeconds, long[] latenessSeconds) {
+    public String describe() {
+      return enabled ? windowSeconds + "s windows, lateness " + java.util.Arrays.toString(latenessSeconds) : "off";
+    }
   }
 
   public static WorkerConfig fromEnv(Map<String, String> environment) {
@@ -67,6 +83,21 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     double latePct = env.doubleIn("LATE_DATA_PERCENTAGE", 5, 0, 100);
     int maxLate = env.intIn("MAX_LATE_SECONDS", 120, 1, 86_400);
     int sessionTimeout = env.intIn("SESSION_TIMEOUT_MINUTES", 30, 1, 10_080);
+    long sessionTimeoutMillis = sessionTimeout * 60_000L;
+    if (env.value("SESSION_TIMEOUT_SECONDS") != null) {
+      if (env.value("SESSION_TIMEOUT_MINUTES") != null) {
+        env.problem("set SESSION_TIMEOUT_MINUTES or SESSION_TIMEOUT_SECONDS, not both");
+      }
+      sessionTimeoutMillis = env.intIn("SESSION_TIMEOUT_SECONDS", 1800, 1, 604_800) * 1000L;
+    }
+    Truth truth = truth(env);
+    io.clickstream.worker.publish.VirtualClock virtualClock = virtualClock(env, rate);
+    String lateSkew = env.string("LATE_SKEW", "none");
+    try {
+      io.clickstream.worker.simulation.LateSkew.parse(lateSkew, 0, partitions, user -> 0);
+    } catch (IllegalArgumentException e) {
+      env.problem(e.getMessage());
+    }
     LateDelay lateDelay = null;
     try {
       lateDelay = LateDelay.parse(env.value("LATE_DISTRIBUTION"), maxLate);
@@ -96,7 +127,70 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
         sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, recordHeaders,
-        metricsHost, metricsPort, cluster);
+        metricsHost, metricsPort, cluster, sessionTimeoutMillis, truth, virtualClock, lateSkew);
+  }
+
+  private static Truth truth(EnvReader env) {
+    String enabled = env.string("TRUTH", "on");
+    if (!enabled.equals("on") && !enabled.equals("off")) {
+      env.problem("TRUTH must be on or off, got \"" + enabled + "\"");
+    }
+    int window = env.intIn("TRUTH_WINDOW_SECONDS", 60, 1, 86_400);
+    String list = env.string("TRUTH_LATENESS_SECONDS", "0,10,30,60,120");
+    long[] lateness = new long[0];
+    try {
+      lateness = java.util.Arrays.stream(list.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
+      for (int i = 0; i < lateness.length; i++) {
+        if (lateness[i] < 0 || i > 0 && lateness[i] <= lateness[i - 1]) {
+          throw new NumberFormatException();
+        }
+      }
+      if (lateness.length > 32) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      env.problem("TRUTH_LATENESS_SECONDS must be up to 32 ascending whole seconds >= 0 like 0,10,30,60,120, got \""
+          + list + "\"");
+    }
+    return new Truth(enabled.equals("on"), window, lateness);
+  }
+
+  /** CLOCK=virtual with START_TIME and optional END_TIME (ISO-8601 instants); null for the wall clock. */
+  private static io.clickstream.worker.publish.VirtualClock virtualClock(EnvReader env, double rate) {
+    String clock = env.string("CLOCK", "wall");
+    if (clock.equals("wall")) {
+      for (String name : new String[] {"START_TIME", "END_TIME"}) {
+        if (env.value(name) != null) {
+          env.problem(name + " needs CLOCK=virtual (the wall clock has no start or end)");
+        }
+      }
+      return null;
+    }
+    if (!clock.equals("virtual")) {
+      env.problem("CLOCK must be wall or virtual, got \"" + clock + "\"");
+      return null;
+    }
+    long start = instant(env, "START_TIME", "2026-01-01T00:00:00Z");
+    long end = env.value("END_TIME") == null ? Long.MAX_VALUE : instant(env, "END_TIME", null);
+    if (env.value("SEED") == null) {
+      env.problem("CLOCK=virtual needs SEED: without a seed the stream cannot be repeated");
+    }
+    try {
+      return new io.clickstream.worker.publish.VirtualClock(start, end, rate);
+    } catch (IllegalArgumentException e) {
+      env.problem(e.getMessage());
+      return null;
+    }
+  }
+
+  private static long instant(EnvReader env, String name, String fallback) {
+    String value = env.string(name, fallback);
+    try {
+      return java.time.Instant.parse(value).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+      env.problem(name + " must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got \"" + value + "\"");
+      return 0;
+    }
   }
 
   /**
@@ -175,7 +269,11 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
   public String describe() {
     return "bootstrap=" + bootstrapServers + ", topic=" + topic + " (" + topicPartitions + " partitions), events/s="
         + eventsPerSecond + ", users=" + numUsers + ", products=" + numProducts + ", late=" + latePercentage
-        + "% (" + lateDelay.describe() + "), maxLate=" + maxLateSeconds + "s, sessionTimeout=" + sessionTimeoutMinutes + "min, seed="
+        + "% (" + lateDelay.describe() + ", skew " + lateSkew + "), maxLate=" + maxLateSeconds + "s, sessionTimeout="
+        + sessionTimeoutMillis / 1000 + "s, truth=" + truth.describe() + ", clock="
+        + (virtualClock == null ? "wall" : "virtual from " + java.time.Instant.ofEpochMilli(virtualClock.startMillis())
+            + (virtualClock.hasEnd() ? " to " + java.time.Instant.ofEpochMilli(virtualClock.endMillis()) : ""))
+        + ", seed="
         + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
         + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members())
         + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)

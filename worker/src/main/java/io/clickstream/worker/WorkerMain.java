@@ -46,8 +46,9 @@ public final class WorkerMain {
       return;
     }
     LOG.info("Starting clickstream worker: {}", config.describe());
+    int partitions;
     try {
-      KafkaPreflight.ensureTopic(config);
+      partitions = KafkaPreflight.ensureTopic(config);
     } catch (KafkaPreflight.KafkaUnavailableException e) {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(3);
@@ -60,13 +61,13 @@ public final class WorkerMain {
       Vertx vertx = MetricsSupport.builder(registry, new VertxOptions()).build();
       CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), "standalone",
           config.cluster().publicHost(), pid, 0);
-      deployed = vertx.deployVerticle(new WorkerVerticle(config, identity, registry, null)).map(id -> vertx);
+      deployed = vertx.deployVerticle(new WorkerVerticle(config, partitions, identity, registry, null)).map(id -> vertx);
     } else {
       deployed = ClusterBootstrap.start(config.cluster(), registry).compose(clustered -> {
         CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), clustered.nodeId(),
             config.cluster().publicHost(), pid, config.metricsPort());
         return clustered.vertx()
-            .deployVerticle(new WorkerVerticle(config, identity, registry, clustered.clusterManager()::getNodes))
+            .deployVerticle(new WorkerVerticle(config, partitions, identity, registry, clustered.clusterManager()::getNodes))
             .map(id -> clustered.vertx());
       });
     }

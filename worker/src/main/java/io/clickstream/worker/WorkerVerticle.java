@@ -5,6 +5,10 @@ import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.StatsReport;
 import io.clickstream.protocol.UserRange;
 import io.clickstream.worker.cluster.CoordinatorLink;
+import io.clickstream.worker.cluster.TruthChannel;
+import io.clickstream.worker.publish.Ids;
+import io.clickstream.worker.simulation.LateSkew;
+import io.clickstream.worker.truth.TruthRecorder;
 import io.clickstream.worker.publish.GeneratorLoop;
 import io.clickstream.worker.publish.Holding;
 import io.clickstream.worker.simulation.Behaviour;
@@ -31,8 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class WorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
   private static final long REPORT_INTERVAL_MILLIS = 1000;
+  private static final long TRUTH_DRAIN_MILLIS = 10_000;
 
   private final WorkerConfig config;
+  /** The topic's partition count, as Kafka reported it at start. */
+  private final int partitions;
+  private TruthChannel truthChannel;
   private final CoordinatorLink.Identity identity;
   private final PrometheusMeterRegistry registry;
   private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
@@ -48,9 +56,11 @@ public final class WorkerVerticle extends VerticleBase {
   private long lastLogMillis;
   private WorkerStats.Interval lastInterval;
 
-  public WorkerVerticle(WorkerConfig config, CoordinatorLink.Identity identity, PrometheusMeterRegistry registry,
+  public WorkerVerticle(WorkerConfig config, int partitions, CoordinatorLink.Identity identity,
+                        PrometheusMeterRegistry registry,
                         java.util.function.Supplier<java.util.Collection<String>> clusterNodes) {
     this.config = config;
+    this.partitions = partitions;
     this.clusterNodes = clusterNodes;
     this.identity = identity;
     this.registry = registry;
@@ -63,19 +73,25 @@ public final class WorkerVerticle extends VerticleBase {
     lastLogMillis = now;
     producer = KafkaProducer.create(vertx, config.producerProperties());
     long userSeed = config.seed().orElseGet(() -> new SecureRandom().nextLong());
+    LateSkew lateSkew = LateSkew.parse(config.lateSkew(), config.catalogSeed(), partitions,
+        user -> Ids.partitionOf(user, partitions));
     ClickSimulator simulator = new ClickSimulator(new Catalog(config.numProducts(), config.catalogSeed()),
-        Behaviour.defaults(config.latePercentage(), config.lateDelay(), config.sessionTimeoutMinutes()),
-        SplitMix.mix(userSeed));
+        Behaviour.withTimeoutMillis(config.latePercentage(), config.lateDelay(), config.sessionTimeoutMillis()),
+        SplitMix.mix(userSeed), lateSkew, config.virtualClock() != null);
     // An interceptor may keep records after send(): then values must not share arrays.
     boolean reuseValues = !config.producerProperties().containsKey("interceptor.classes");
+    WorkerConfig.Truth truthSettings = config.truth();
+    TruthRecorder truth = truthSettings.enabled() ? new TruthRecorder(truthSettings.windowSeconds() * 1000L,
+        truthSettings.latenessSeconds(), config.sessionTimeoutMillis()) : null;
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
-        config.recordHeaders(), reuseValues);
+        new GeneratorLoop.Options(config.recordHeaders(), reuseValues, partitions, truth, config.virtualClock(),
+            config.numUsers()));
     generator.start();
     metrics = new WorkerMetrics(registry, stats, generator, config.metricsPort() != 0);
     Future<Void> control;
     if (config.standalone()) {
       control = Future.fromCompletionStage(generator.apply(
-          new Holding(1, new UserRange(1, config.numUsers()), config.eventsPerSecond(), false)), context)
+          new Holding(1, new UserRange(1, config.numUsers()), config.eventsPerSecond(), false, config.numUsers())), context)
           .map(accepted -> {
             // No coordinator to renew it: the lease never ends.
             generator.leaseUntil(System.nanoTime() + Long.MAX_VALUE / 2);
@@ -83,6 +99,7 @@ public final class WorkerVerticle extends VerticleBase {
           });
     } else {
       link = new CoordinatorLink(vertx, generator, identity, config.coordinatorGraceSeconds() * 1000L, clusterNodes);
+      truthChannel = new TruthChannel(vertx);
       control = link.start();
     }
     return control
@@ -139,6 +156,7 @@ public final class WorkerVerticle extends VerticleBase {
     return unlinked
         .compose(v -> Future.fromCompletionStage(generator.stop(), context))
         .andThen(ar -> report(true))
+        .compose(v -> deliverLastTruth())
         .compose(v -> producer.close())
         .andThen(ar -> {
           Counters t = stats.totals();
@@ -146,6 +164,24 @@ public final class WorkerVerticle extends VerticleBase {
               t.generated(), t.acked(), t.failed(), t.pending(), t.late(),
               ar.failed() ? " (close failed: " + ar.cause().getMessage() + ")" : "");
         });
+  }
+
+  /**
+   * The last truth report (every window final, open sessions handed over) goes to the coordinator
+   * before the worker leaves; if it cannot be delivered in time, the windows stay open there and are
+   * published as incomplete.
+   */
+  private Future<Void> deliverLastTruth() {
+    if (truthChannel == null) {
+      return Future.succeededFuture();
+    }
+    return Future.fromCompletionStage(generator.truthReport(), context)
+        .compose(last -> {
+          truthChannel.offer(last);
+          return truthChannel.drain(TRUTH_DRAIN_MILLIS);
+        })
+        .onFailure(err -> LOG.warn("Leaving without delivering the ground truth: {}", err.getMessage()))
+        .otherwiseEmpty();
   }
 
   private void report(boolean last) {
@@ -163,6 +199,9 @@ public final class WorkerVerticle extends VerticleBase {
           interval.ackMaxMs(), interval.lagP50Ms(), Math.max(interval.lagP99Ms(), stall),
           Math.max(interval.lagMaxMs(), stall), interval.lastError());
       vertx.eventBus().send(Protocol.STATS, report.toJson());
+      if (!last) {
+        Future.fromCompletionStage(generator.truthReport(), context).onSuccess(truthChannel::offer);
+      }
     }
     if (last || now - lastLogMillis >= config.statsLogSeconds() * 1000L) {
       logEvents(interval, now);

@@ -52,11 +52,48 @@ class WorkerConfigTest {
       "CLUSTER_PORT|70000|CLUSTER_PORT must be a number from 1 to 65535, got \"70000\"",
       "RECORD_HEADERS|some|RECORD_HEADERS must be all, late or none, got \"some\"",
       "LATE_DISTRIBUTION|normal:5|LATE_DISTRIBUTION must be uniform",
+      "LATE_SKEW|users:2|LATE_SKEW users:<fraction> must be in (0, 1], got \"users:2\"",
+      "LATE_SKEW|partitions:12|LATE_SKEW partition 12 does not exist (the topic has 12 partitions)",
+      "TRUTH|yes|TRUTH must be on or off, got \"yes\"",
+      "TRUTH_WINDOW_SECONDS|0|TRUTH_WINDOW_SECONDS must be a number from 1 to 86400, got \"0\"",
+      "TRUTH_LATENESS_SECONDS|10,5|TRUTH_LATENESS_SECONDS must be up to 32 ascending whole seconds",
+      "TRUTH_LATENESS_SECONDS|a|TRUTH_LATENESS_SECONDS must be up to 32 ascending whole seconds",
+      "CLOCK|sim|CLOCK must be wall or virtual, got \"sim\"",
+      "CLOCK|virtual|CLOCK=virtual needs SEED",
+      "START_TIME|2026-01-01T00:00:00Z|START_TIME needs CLOCK=virtual",
+      "SESSION_TIMEOUT_SECONDS|0|SESSION_TIMEOUT_SECONDS must be a number from 1 to 604800, got \"0\"",
   })
   void badValuesNameTheVariableAndTheValue(String name, String value, String message) {
     assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of(name, value)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void theVirtualClockRunsFromStartToEndAtTheConfiguredRate() {
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of("CLOCK", "virtual", "SEED", "7", "EVENTS_PER_SECOND", "4",
+        "START_TIME", "2026-01-01T00:00:00Z", "END_TIME", "2026-01-01T00:00:10Z"));
+    assertThat(c.virtualClock().timeOf(0)).isEqualTo(1_767_225_600_000L);
+    assertThat(c.virtualClock().timeOf(5)).isEqualTo(1_767_225_601_250L);
+    assertThat(c.virtualClock().endMillis()).isEqualTo(1_767_225_610_000L);
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("CLOCK", "virtual", "SEED", "7",
+        "START_TIME", "2026-01-01T00:00:00Z", "END_TIME", "2025-01-01T00:00:00Z")))
+        .hasMessageContaining("END_TIME must be after START_TIME");
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("CLOCK", "virtual", "SEED", "7", "START_TIME", "yesterday")))
+        .hasMessageContaining("START_TIME must be an ISO-8601 instant");
+    assertThat(WorkerConfig.fromEnv(Map.of()).virtualClock()).isNull();
+  }
+
+  @Test
+  void truthDefaultsAndTheSessionGap() {
+    WorkerConfig c = WorkerConfig.fromEnv(Map.of());
+    assertThat(c.truth().enabled()).isTrue();
+    assertThat(c.truth().windowSeconds()).isEqualTo(60);
+    assertThat(c.truth().latenessSeconds()).containsExactly(0, 10, 30, 60, 120);
+    assertThat(c.sessionTimeoutMillis()).isEqualTo(30 * 60_000L);
+    assertThat(WorkerConfig.fromEnv(Map.of("SESSION_TIMEOUT_SECONDS", "8")).sessionTimeoutMillis()).isEqualTo(8_000);
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("SESSION_TIMEOUT_SECONDS", "8", "SESSION_TIMEOUT_MINUTES", "1")))
+        .hasMessageContaining("not both");
   }
 
   @Test

@@ -43,6 +43,8 @@ public final class CoordinatorLink {
   private String coordinatorId;
   private boolean registering;
   private boolean pausedForAbsenceLogged;
+  /** NUM_USERS as the coordinator has it; 0 until registered. */
+  private int population;
 
   /** Who this worker is, as told to the coordinator. */
   public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
@@ -98,6 +100,7 @@ public final class CoordinatorLink {
         .onComplete(ar -> registering = false)
         .onSuccess(reply -> {
           coordinatorId = reply.coordinatorId();
+          population = reply.numUsers();
           LOG.info("Registered with coordinator {} as {} (holding epoch {} users {})", reply.coordinatorId(),
               identity.workerId(), held.epoch(), producing);
           beat();
@@ -167,7 +170,7 @@ public final class CoordinatorLink {
       return;
     }
     Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
-        assignment.paused());
+        assignment.paused(), population);
     Future.fromCompletionStage(generator.apply(next), vertx.getOrCreateContext())
         .onSuccess(accepted -> {
           if (accepted) {

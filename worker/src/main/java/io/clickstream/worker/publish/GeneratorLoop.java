@@ -2,6 +2,10 @@ package io.clickstream.worker.publish;
 
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.ClickSimulator;
+import io.clickstream.worker.simulation.PopulationPicker;
+import io.clickstream.worker.truth.PartitionMarks;
+import io.clickstream.worker.truth.TruthRecorder;
+import io.clickstream.protocol.TruthReport;
 import io.clickstream.worker.stats.WorkerStats;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,6 +42,14 @@ public final class GeneratorLoop {
 
   private final ClickSimulator simulator;
   private final RecordHeaders recordHeaders;
+  /** Null when TRUTH=off. */
+  private final TruthRecorder truth;
+  private final PartitionMarks marks;
+  /** Null on the wall clock. */
+  private final VirtualClock virtualClock;
+  /** The population's size when the coordinator does not say it (NUM_USERS). */
+  private final int defaultPopulation;
+  private final long sessionGapMillis;
 
   /**
    * Which record headers to stamp. Measured at full speed (docs/BENCHMARKS.md), headers on every record
@@ -56,6 +68,7 @@ public final class GeneratorLoop {
   private final String topic;
   private final WorkerStats stats;
   private final byte[] workerIdBytes;
+  private final String workerId;
   private final RatePacer pacer = new RatePacer(1.0);
   private final LateEventQueue lateQueue = new LateEventQueue();
   private final EventJsonEncoder encoder = new EventJsonEncoder();
@@ -79,6 +92,17 @@ public final class GeneratorLoop {
    */
   private final java.util.concurrent.atomic.AtomicLong sendingSince = new java.util.concurrent.atomic.AtomicLong();
   private long lastFailureLogNanos;
+  private long truthSeq;
+  /** The virtual clock's next slot, and who acts in it. */
+  private long slot;
+  private PopulationPicker picker;
+  private volatile boolean virtualComplete;
+  private TruthReport lastTruth;
+
+  /** How the loop is built beyond its simulator and producer. */
+  public record Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthRecorder truth,
+                        VirtualClock virtualClock, int defaultPopulation) {
+  }
 
   /**
    * @param recordHeaders which headers to stamp: see {@link RecordHeaders}
@@ -87,8 +111,19 @@ public final class GeneratorLoop {
    */
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
                        String workerId, WorkerStats stats, RecordHeaders recordHeaders, boolean reuseValueArrays) {
-    this.recordHeaders = recordHeaders;
-    this.reuseValueArrays = reuseValueArrays;
+    this(simulator, producer, topic, workerId, stats, new Options(recordHeaders, reuseValueArrays, 1, null, null, 0));
+  }
+
+  public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
+                       String workerId, WorkerStats stats, Options options) {
+    this.recordHeaders = options.recordHeaders();
+    this.reuseValueArrays = options.reuseValueArrays();
+    this.truth = options.truth();
+    this.marks = new PartitionMarks(options.partitions());
+    this.virtualClock = options.virtualClock();
+    this.defaultPopulation = options.defaultPopulation();
+    this.sessionGapMillis = simulator.sessionTimeoutMillis();
+    this.workerId = workerId;
     this.simulator = simulator;
     this.producer = producer;
     this.topic = topic;
@@ -122,9 +157,13 @@ public final class GeneratorLoop {
       long now = System.nanoTime();
       if (!next.users().equals(current.users())) {
         simulator.assign(next.users(), next.epoch());
+        if (truth != null) {
+          truth.assign(next.users());
+        }
       }
-      if (next.eventsPerSecond() != pacer.rate()) {
-        pacer.setRate(next.eventsPerSecond(), now);
+      double rate = pacedRate(next);
+      if (rate != pacer.rate()) {
+        pacer.setRate(rate, now);
       }
       headers = headersFor(next.epoch());
       holding = next;
@@ -145,7 +184,11 @@ public final class GeneratorLoop {
       Holding current = holding;
       if (!current.users().isEmpty()) {
         simulator.assign(io.clickstream.protocol.UserRange.EMPTY, current.epoch());
-        holding = new Holding(current.epoch(), io.clickstream.protocol.UserRange.EMPTY, 0, current.paused());
+        if (truth != null) {
+          truth.assign(io.clickstream.protocol.UserRange.EMPTY);
+        }
+        holding = new Holding(current.epoch(), io.clickstream.protocol.UserRange.EMPTY, 0, current.paused(),
+            current.population());
       }
       done.complete(null);
     });
@@ -191,6 +234,28 @@ public final class GeneratorLoop {
     return simulator.openSessions();
   }
 
+  /** True once a virtual clock reached END_TIME and everything held back has been sent. */
+  public boolean virtualComplete() {
+    return virtualComplete;
+  }
+
+  /**
+   * The truth gathered since the previous report, cut on the generator thread between events (see
+   * {@link TruthReport}). After {@link #stop()} completes it returns the last report, which says so.
+   */
+  public CompletableFuture<TruthReport> truthReport() {
+    CompletableFuture<TruthReport> done = new CompletableFuture<>();
+    if (stopped.isDone()) {
+      done.complete(lastTruth);
+      return done;
+    }
+    submit(() -> done.complete(cutTruth(System.nanoTime(), false)));
+    // The thread may have stopped between the check and the submit: it runs commands once more on the way
+    // out, but not after stopped completes.
+    stopped.whenComplete((v, err) -> done.complete(lastTruth));
+    return done;
+  }
+
   /**
    * Graceful stop: no new events; the held-back late events are sent now (earlier than planned, but
    * never lost), then the producer is flushed. Completes when all of that is done.
@@ -211,15 +276,17 @@ public final class GeneratorLoop {
       while (!stopping) {
         runCommands();
         long nowNanos = System.nanoTime();
-        sendDueLateEvents(wallMillis(nowNanos));
+        if (virtualClock == null) {
+          sendDueLateEvents(wallMillis(nowNanos));
+        }
         Holding h = holding;
-        boolean mayProduce = !h.paused() && simulator.hasUsers() && nowNanos - leaseExpiryNanos < 0;
+        boolean mayProduce = !h.paused() && simulator.hasUsers() && nowNanos - leaseExpiryNanos < 0 && !virtualComplete;
         if (mayProduce != producing) {
           producing = mayProduce;
           if (mayProduce) {
             // Resuming: what fell due while stopped is not owed; start the schedule afresh.
             pacer.setRate(0, nowNanos);
-            pacer.setRate(h.eventsPerSecond(), nowNanos);
+            pacer.setRate(pacedRate(h), nowNanos);
           } else {
             finishPendingPurchase();
           }
@@ -234,13 +301,16 @@ public final class GeneratorLoop {
       producing = false;
       List<ClickEvent> held = lateQueue.drainAll();
       for (ClickEvent late : held) {
-        send(late, System.nanoTime(), System.nanoTime());
+        long now = System.nanoTime();
+        // On the virtual clock a late event arrives at its due time, early or not, so the stream stays exact.
+        send(late, now, now, virtualClock == null ? wallMillis(now) : late.eventTime + late.lateDelayMillis);
       }
       LOG.info("Generator stopped: sent {} held-back late events early, flushing the producer (at most {} s)",
           held.size(), CLOSE_TIMEOUT.toSeconds());
       // A bounded close rather than flush(): with the broker away, flush() would wait forever. What is
       // still unsent when the time is up fails through its callback, so it is counted, not lost.
       producer.close(CLOSE_TIMEOUT);
+      lastTruth = cutTruth(System.nanoTime(), true);
       stopped.complete(null);
     } catch (Throwable t) {
       LOG.error("Generator thread failed; no more events will be produced", t);
@@ -265,27 +335,107 @@ public final class GeneratorLoop {
         // The lease ran out mid-batch (for example the thread was frozen): stop here.
         return i + 1;
       }
-      generateOne(now, intended);
+      if (virtualClock == null) {
+        simulator.next(wallMillis(now), event);
+        emit(now, intended, wallMillis(now));
+      } else if (!virtualSlot(now, intended)) {
+        return i + 1;
+      }
     }
     return n;
   }
 
-  private void generateOne(long nowNanos, long intendedNanos) {
-    simulator.next(wallMillis(nowNanos), event);
+  /**
+   * One slot of the global sequence on the virtual clock: first what falls due (held-back late events),
+   * then the slot's action if the picked user is ours. Returns false once END_TIME is reached.
+   */
+  private boolean virtualSlot(long nowNanos, long intendedNanos) {
+    long time = virtualClock.timeOf(slot);
+    if (time >= virtualClock.endMillis()) {
+      completeVirtualStream();
+      return false;
+    }
+    sendDueLateEvents(time);
+    if (picker == null) {
+      int population = holding.population() > 0 ? holding.population() : defaultPopulation;
+      picker = simulator.picker(population);
+    }
+    int user = picker.next();
+    slot++;
+    if (simulator.users().contains(user)) {
+      simulator.actAs(user, time, event);
+      emit(nowNanos, intendedNanos, time);
+    }
+    return true;
+  }
+
+  /** END_TIME: the held-back events go out at their due times (virtual), and generation ends. */
+  private void completeVirtualStream() {
+    finishPendingPurchase();
+    List<ClickEvent> held = lateQueue.drainAll();
+    for (ClickEvent late : held) {
+      long now = System.nanoTime();
+      send(late, now, now, late.eventTime + late.lateDelayMillis);
+    }
+    virtualComplete = true;
+    producing = false;
+    LOG.info("Virtual stream complete: END_TIME reached after {} slots; {} held-back events sent at their due times",
+        slot, held.size());
+  }
+
+  /** The event just simulated: counted, then held back if late or sent now. */
+  private void emit(long nowNanos, long intendedNanos, long processingTime) {
+    event.partition = partitionOf(event.user);
     boolean late = event.isLate();
     stats.generated(event.type, late);
+    if (truth != null) {
+      truth.generated(event);
+    }
     if (late) {
       lateQueue.hold(event);
     } else {
-      send(event, nowNanos, intendedNanos);
+      send(event, nowNanos, intendedNanos, processingTime);
     }
+  }
+
+  /** The rate to pace at: on the virtual clock every worker walks every slot, so the whole cluster's rate. */
+  private double pacedRate(Holding h) {
+    if (virtualClock == null || h.users().isEmpty()) {
+      return h.eventsPerSecond();
+    }
+    int population = h.population() > 0 ? h.population() : defaultPopulation;
+    return h.eventsPerSecond() * population / h.users().size();
+  }
+
+  /** The event clock: the earliest event time anything generated from now on can have. */
+  private long clockMillis(long nowNanos) {
+    if (virtualClock == null) {
+      return wallMillis(nowNanos);
+    }
+    return virtualComplete ? Long.MAX_VALUE : virtualClock.timeOf(slot);
+  }
+
+  private TruthReport cutTruth(long nowNanos, boolean last) {
+    long clock = last ? Long.MAX_VALUE : clockMillis(nowNanos);
+    long completeBefore = last ? Long.MAX_VALUE : Math.min(clock, lateQueue.minEventTime());
+    TruthRecorder.Cut cut = truth == null ? new TruthRecorder.Cut(List.of(), List.of(), List.of())
+        : last ? truth.finish() : truth.cut(clock, completeBefore);
+    long markClock = virtualClock == null ? wallMillis(nowNanos) : clock;
+    return new TruthReport(workerId, ++truthSeq, holding.epoch(), completeBefore, clock, sessionGapMillis, last,
+        cut.windows(),
+        cut.sessions(), cut.starts(), marks.cut(markClock, lateQueue.minEventTimeByPartition(marks.partitions())));
+  }
+
+  private int partitionOf(int user) {
+    return marks.partitions() == 1 ? 0 : Ids.partitionOf(user, marks.partitions());
   }
 
   /** The PURCHASE that follows a CHECKOUT is emitted before anything can interrupt the session. */
   private void finishPendingPurchase() {
     if (simulator.hasPendingPurchase()) {
       long now = System.nanoTime();
-      generateOne(now, now);
+      simulator.next(wallMillis(now), event);
+      emit(now, now, wallMillis(now));
     }
   }
 
@@ -293,24 +443,35 @@ public final class GeneratorLoop {
     if (lateQueue.nextDueMillis() > nowMillis) {
       return;
     }
-    for (ClickEvent late : lateQueue.pollDue(nowMillis, MAX_BATCH * 4)) {
+    // On the virtual clock everything due goes out before the slot's event, however much: a cut-off would
+    // depend on what else this worker holds, and so on the number of workers.
+    for (ClickEvent late : lateQueue.pollDue(nowMillis, virtualClock == null ? MAX_BATCH * 4 : Integer.MAX_VALUE)) {
       long now = System.nanoTime();
-      // A late event's intended send time is its due time; lag is measured against that.
-      send(late, now, now - (nowMillis - late.eventTime - late.lateDelayMillis) * 1_000_000L);
+      // A late event's intended send time is its due time; lag is measured against that. On the virtual
+      // clock it arrives when the clock reaches that time.
+      send(late, now, now - (virtualClock == null ? (nowMillis - late.eventTime - late.lateDelayMillis) * 1_000_000L : 0),
+          virtualClock == null ? wallMillis(now) : nowMillis);
     }
   }
 
-  private void send(ClickEvent e, long nowNanos, long intendedNanos) {
-    long processingTime = wallMillis(System.nanoTime());
+  private void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime) {
+    if (truth != null) {
+      truth.sent(e, processingTime, holding.epoch());
+    }
+    int partition = e.partition;
+    marks.sent(partition, e.eventTime, processingTime);
     // send() copies the value into its batch before returning, so one array per length can be reused.
     byte[] value = reuseValueArrays ? encoder.encodeReusing(e, processingTime) : encoder.encode(e, processingTime);
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, e.eventTime, Ids.userKey(e.user), value,
-        headersOf(e));
+    // The partition is the default partitioner's choice for the key (murmur2), set here so that the
+    // watermark bookkeeping knows it before the send completes.
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, marks.partitions() == 1 ? null : partition,
+        e.eventTime, Ids.userKey(e.user), value, headersOf(e));
     long sendStart = System.nanoTime();
     stats.sendLag(sendStart - intendedNanos);
     sendingSince.lazySet(sendStart);
     try {
       producer.send(record, (metadata, error) -> {
+        marks.completed(partition);
         if (error == null) {
           stats.acked(System.nanoTime() - sendStart);
         } else {
@@ -319,6 +480,7 @@ public final class GeneratorLoop {
       });
     } catch (RuntimeException error) {
       // send() itself throws for a buffer full past max.block.ms, a closed producer or a fatal error.
+      marks.completed(partition);
       failed(error);
     } finally {
       sendingSince.lazySet(0);

@@ -4,8 +4,8 @@ import io.clickstream.protocol.UserRange;
 
 /**
  * What the generator holds right now: the epoch and users of its assignment, the rate, and whether it
- * is allowed to produce. Immutable snapshot, published by the generator thread.
+ * is allowed to produce, and the size of the whole population (0 when not known). Immutable snapshot, published by the generator thread.
  */
-public record Holding(long epoch, UserRange users, double eventsPerSecond, boolean paused) {
-  public static final Holding NOTHING = new Holding(0, UserRange.EMPTY, 0, false);
+public record Holding(long epoch, UserRange users, double eventsPerSecond, boolean paused, int population) {
+  public static final Holding NOTHING = new Holding(0, UserRange.EMPTY, 0, false, 0);
 }

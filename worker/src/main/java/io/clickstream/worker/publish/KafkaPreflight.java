@@ -34,7 +34,8 @@ public final class KafkaPreflight {
     }
   }
 
-  public static void ensureTopic(WorkerConfig config) {
+  /** Makes sure the topic exists and returns its partition count. */
+  public static int ensureTopic(WorkerConfig config) {
     Map<String, Object> props = adminProperties(config.producerProperties());
     long timeoutMillis = TimeUnit.SECONDS.toMillis(config.kafkaStartupTimeoutSeconds());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
@@ -42,8 +43,10 @@ public final class KafkaPreflight {
     try (Admin admin = Admin.create(props)) {
       Set<String> topics = admin.listTopics().names().get(timeoutMillis, TimeUnit.MILLISECONDS);
       if (topics.contains(config.topic())) {
-        LOG.info("Topic '{}' exists", config.topic());
-        return;
+        int partitions = admin.describeTopics(List.of(config.topic())).allTopicNames()
+            .get(timeoutMillis, TimeUnit.MILLISECONDS).get(config.topic()).partitions().size();
+        LOG.info("Topic '{}' exists with {} partitions", config.topic(), partitions);
+        return partitions;
       }
       Optional<Short> replication = config.topicReplicationFactor() < 0
           ? Optional.empty() : Optional.of((short) config.topicReplicationFactor());
@@ -51,11 +54,14 @@ public final class KafkaPreflight {
       try {
         admin.createTopics(List.of(topic)).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
         LOG.info("Created topic '{}' with {} partitions", config.topic(), config.topicPartitions());
+        return config.topicPartitions();
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
         // Another worker created it at the same moment.
+        return admin.describeTopics(List.of(config.topic())).allTopicNames()
+            .get(timeoutMillis, TimeUnit.MILLISECONDS).get(config.topic()).partitions().size();
       }
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException("cannot reach Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()

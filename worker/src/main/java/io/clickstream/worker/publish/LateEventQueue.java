@@ -10,16 +10,47 @@ import java.util.PriorityQueue;
  * is published for stats through a volatile read of {@link #size()}.
  */
 public final class LateEventQueue {
-  private record Held(long dueMillis, ClickEvent event) {
+  private record Held(long dueMillis, long order, ClickEvent event) {
   }
 
-  private final PriorityQueue<Held> queue = new PriorityQueue<>((a, b) -> Long.compare(a.dueMillis, b.dueMillis));
+  /**
+   * Ties on the due time go in the order held, so that a user's late events that fall due together
+   * keep their order: with a seed and the virtual clock, the stream must not depend on heap internals.
+   */
+  private final PriorityQueue<Held> queue = new PriorityQueue<>((a, b) -> a.dueMillis != b.dueMillis
+      ? Long.compare(a.dueMillis, b.dueMillis) : Long.compare(a.order, b.order));
+  private long held;
   private volatile int size;
 
   /** Holds a detached copy until {@code event.eventTime + event.lateDelayMillis}. */
   public void hold(ClickEvent event) {
-    queue.add(new Held(event.eventTime + event.lateDelayMillis, event.copy()));
+    queue.add(new Held(event.eventTime + event.lateDelayMillis, held++, event.copy()));
     size = queue.size();
+  }
+
+  /**
+   * The earliest event time held for each partition, Long.MAX_VALUE where none: what bounds the
+   * perfect watermark. A scan, called about once a second.
+   */
+  public long[] minEventTimeByPartition(int partitions) {
+    long[] min = new long[partitions];
+    java.util.Arrays.fill(min, Long.MAX_VALUE);
+    for (Held h : queue) {
+      int p = h.event.partition;
+      if (h.event.eventTime < min[p]) {
+        min[p] = h.event.eventTime;
+      }
+    }
+    return min;
+  }
+
+  /** The earliest event time held, Long.MAX_VALUE when none. */
+  public long minEventTime() {
+    long min = Long.MAX_VALUE;
+    for (Held h : queue) {
+      min = Math.min(min, h.event.eventTime);
+    }
+    return min;
   }
 
   /** Removes and returns up to {@code limit} events due at {@code nowMillis}, earliest first. */

@@ -15,8 +15,12 @@ public record Behaviour(double viewEmpty, double addEmpty,
   }
 
   public static Behaviour defaults(double latePercentage, LateDelay lateDelay, int sessionTimeoutMinutes) {
+    return withTimeoutMillis(latePercentage, lateDelay, sessionTimeoutMinutes * 60_000L);
+  }
+
+  public static Behaviour withTimeoutMillis(double latePercentage, LateDelay lateDelay, long sessionTimeoutMillis) {
     return new Behaviour(0.78, 0.17, 0.60, 0.15, 0.07, 0.10,
-        latePercentage / 100.0, lateDelay, sessionTimeoutMinutes * 60_000L);
+        latePercentage / 100.0, lateDelay, sessionTimeoutMillis);
   }
 
   public Behaviour {

@@ -18,6 +18,8 @@ public final class ClickEvent {
   public long eventTime;
   /** 0 for an on-time event; otherwise how long it is held back before sending. */
   public long lateDelayMillis;
+  /** The Kafka partition its key maps to; set by the publisher. */
+  public int partition;
 
   public ClickEvent copy() {
     ClickEvent c = new ClickEvent();
@@ -31,6 +33,7 @@ public final class ClickEvent {
     c.priceCents = priceCents;
     c.eventTime = eventTime;
     c.lateDelayMillis = lateDelayMillis;
+    c.partition = partition;
     return c;
   }
 

@@ -17,6 +17,13 @@ public final class ClickSimulator {
   private final Catalog catalog;
   private final Behaviour behaviour;
   private final long seed;
+  private final LateSkew lateSkew;
+  /**
+   * Seed-exact mode (the virtual clock): a user's stream depends only on (seed, user), and a PURCHASE
+   * comes at the user's next turn after the CHECKOUT instead of in the very next slot, since other
+   * workers cannot know that slot is taken. Then a user's events do not depend on who simulates them.
+   */
+  private final boolean seedExact;
 
   private UserRange users = UserRange.EMPTY;
   private long[] userRandom = new long[0];
@@ -29,9 +36,15 @@ public final class ClickSimulator {
   private int openSessions;
 
   public ClickSimulator(Catalog catalog, Behaviour behaviour, long seed) {
+    this(catalog, behaviour, seed, LateSkew.NONE, false);
+  }
+
+  public ClickSimulator(Catalog catalog, Behaviour behaviour, long seed, LateSkew lateSkew, boolean seedExact) {
     this.catalog = catalog;
     this.behaviour = behaviour;
     this.seed = seed;
+    this.lateSkew = lateSkew;
+    this.seedExact = seedExact;
   }
 
   /**
@@ -56,7 +69,7 @@ public final class ClickSimulator {
           open++;
         }
       } else {
-        newRandom[i] = SplitMix.seedFor(seed, user, epoch);
+        newRandom[i] = SplitMix.seedFor(seed, user, seedExact ? 0 : epoch);
       }
       sum += activity(user);
       newCumulative[i] = sum;
@@ -70,6 +83,15 @@ public final class ClickSimulator {
     cumulativeActivity = newCumulative;
     openSessions = open;
     pickRandom[0] = SplitMix.seedFor(seed, 0x9_1C4EL, epoch);
+  }
+
+  /** The seed-exact mode's picker over the whole population, from the same seed and activity weights. */
+  public PopulationPicker picker(int population) {
+    return new PopulationPicker(seed, population);
+  }
+
+  public long sessionTimeoutMillis() {
+    return behaviour.sessionTimeoutMillis();
   }
 
   public UserRange users() {
@@ -97,6 +119,10 @@ public final class ClickSimulator {
    * so a few users generate much of the traffic, as in a real shop.
    */
   public double activity(int user) {
+    return activity(seed, user);
+  }
+
+  static double activity(long seed, int user) {
     double u = (SplitMix.mix(seed ^ SplitMix.mix(user * 0x2545F4914F6CDD1DL)) >>> 11) * 0x1.0p-53;
     return Math.min(MAX_ACTIVITY, 1.0 / Math.sqrt(1.0 - u));
   }
@@ -113,20 +139,40 @@ public final class ClickSimulator {
       return;
     }
     int index = pickIndex();
-    int user = users.from() + index;
+    act(users.from() + index, now, out);
+  }
+
+  /**
+   * Fills {@code out} with the next action of {@code user}, who must be held: the seed-exact mode picks
+   * users from the whole population ({@link PopulationPicker}) and each worker acts only for its own.
+   */
+  public void actAs(int user, long now, ClickEvent out) {
+    if (!users.contains(user)) {
+      throw new IllegalStateException("user " + user + " is not held (" + users + ")");
+    }
+    act(user, now, out);
+  }
+
+  private void act(int user, long now, ClickEvent out) {
+    int index = user - users.from();
     Session session = sessions[index];
+    if (session != null && session.checkedOut) {
+      // Only in seed-exact mode: the purchase waits for the user's next turn.
+      purchase(user, now, out);
+      return;
+    }
     if (session == null || now - session.lastActivityMillis > behaviour.sessionTimeoutMillis()) {
       view(index, openSession(index, now), out);
     } else {
-      act(index, session, out);
+      choose(index, session, out);
     }
-    // act() may have abandoned the session and opened another: read it again.
+    // choose() may have abandoned the session and opened another: read it again.
     session = sessions[index];
     session.lastActivityMillis = now;
     fill(out, index, user, session, now);
   }
 
-  private void act(int index, Session session, ClickEvent out) {
+  private void choose(int index, Session session, ClickEvent out) {
     double u = SplitMix.nextDouble(userRandom, index);
     Behaviour b = behaviour;
     if (session.cartSize == 0) {
@@ -154,7 +200,9 @@ public final class ClickSimulator {
       out.product = session.cart[0];
       out.priceCents = session.cartTotalCents(catalog);
       session.checkedOut = true;
-      pendingPurchaseUser = users.from() + index;
+      if (!seedExact) {
+        pendingPurchaseUser = users.from() + index;
+      }
     } else {
       abandonAndView(index, out);
     }
@@ -220,7 +268,7 @@ public final class ClickSimulator {
     out.eventLo = uuidLo(SplitMix.nextLong(userRandom, index));
     out.eventTime = now;
     double lateDraw = SplitMix.nextDouble(userRandom, index);
-    if (lateDraw < behaviour.lateProbability()) {
+    if (lateDraw < lateSkew.probabilityFor(user, behaviour.lateProbability())) {
       out.lateDelayMillis = behaviour.lateDelay().sampleMillis(SplitMix.nextDouble(userRandom, index));
     } else {
       out.lateDelayMillis = 0;

@@ -1,0 +1,51 @@
+package io.clickstream.coordinator.truth;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+
+/**
+ * The published forms of the truth, on the truth topic and at GET /api/truth. Times are epoch
+ * milliseconds like the events' event_time; money is a number with two decimals like the events' price,
+ * with the exact cents beside it.
+ */
+public final class TruthJson {
+  private static final String[] TYPE_NAMES = {"VIEW", "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT", "PURCHASE"};
+
+  private TruthJson() {
+  }
+
+  public static JsonObject window(TruthMerger.MergedWindow w) {
+    JsonObject byType = new JsonObject();
+    long[] counts = w.byType();
+    for (int i = 0; i < counts.length; i++) {
+      byType.put(TYPE_NAMES[i], counts[i]);
+    }
+    JsonObject arriving = new JsonObject();
+    long[] lateness = w.latenessSeconds();
+    long[] after = w.arrivingAfter();
+    for (int i = 0; i < lateness.length; i++) {
+      arriving.put(Long.toString(lateness[i]), after[i]);
+    }
+    JsonArray parts = new JsonArray();
+    w.parts().forEach((worker, summary) -> parts.add(new JsonObject().put("worker", worker)
+        .put("first_epoch", summary[0]).put("last_epoch", summary[1]).put("events", summary[2])));
+    return new JsonObject().put("kind", "window").put("window_start", w.start()).put("window_end", w.end())
+        .put("events", w.events()).put("events_by_type", byType).put("distinct_users", w.distinctUsers())
+        .put("purchase_revenue", BigDecimal.valueOf(w.revenueCents(), 2))
+        .put("purchase_revenue_cents", w.revenueCents())
+        .put("arriving_after_window_end", arriving).put("complete", w.complete()).put("parts", parts);
+  }
+
+  public static JsonObject session(TruthMerger.Session s) {
+    return new JsonObject().put("kind", "session").put("user_id", userId(s.user()))
+        .put("session_start", s.start()).put("session_end", s.end())
+        .put("session_window_end", s.end() + s.gapMillis()).put("events", s.events())
+        .put("purchased", s.purchased()).put("gap_ms", s.gapMillis());
+  }
+
+  /** The events' user_id and Kafka key: USER_ and at least four digits. */
+  public static String userId(int user) {
+    return String.format("USER_%04d", user);
+  }
+}

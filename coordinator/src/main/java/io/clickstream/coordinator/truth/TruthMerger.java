@@ -1,0 +1,330 @@
+package io.clickstream.coordinator.truth;
+
+import io.clickstream.protocol.TruthReport;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Merges the workers' truth reports into final windows and whole sessions. Pure and single-threaded
+ * (the coordinator's event loop); the caller says which workers are live.
+ *
+ * <p>A window is final once every live worker has reported that nothing it still holds or will
+ * generate falls before the window's end. Parts merge by sum, except distinct users, which merge as a
+ * union: a user who moved between workers inside the window counts once.
+ *
+ * <p>Sessions: a worker reports a user's session cut short by a handover (the user moved) and, on the
+ * new owner, the user's first session as possibly continuing. The two join when the gap between them
+ * is below the inactivity gap, exactly as a session window would join them. A cut-short session waits
+ * until no live worker can still report a continuation within the gap; a possibly-continuing one waits
+ * until no live worker can still report its predecessor.
+ */
+public final class TruthMerger {
+  private final Map<String, WorkerProgress> workers = new HashMap<>();
+  private final TreeMap<Long, MergedWindow> open = new TreeMap<>();
+  /** Workers lost (not stopped): windows after what they had reported may lack their part. */
+  private final Map<String, Long> lostCompleteBefore = new HashMap<>();
+  private final Map<Integer, TruthReport.SessionPart> cutShort = new HashMap<>();
+  private final Map<Integer, TruthReport.SessionPart> awaitingPredecessor = new HashMap<>();
+  private final Map<Integer, Long> openContinuations = new HashMap<>();
+  private final List<MergedWindow> finalWindows = new ArrayList<>();
+  private final List<Session> finalSessions = new ArrayList<>();
+  private long gapMillis = Long.MAX_VALUE;
+  private long reportsMerged;
+  private long partsAfterPublication;
+
+  private static final class WorkerProgress {
+    long seq;
+    long completeBefore = Long.MIN_VALUE;
+    long sessionClock = Long.MIN_VALUE;
+    boolean last;
+    List<TruthReport.PartitionMark> marks = List.of();
+  }
+
+  /** A whole session, as published. */
+  public record Session(int user, long start, long end, long events, boolean purchased, long gapMillis) {
+  }
+
+  /** A window being merged, then final. */
+  public static final class MergedWindow {
+    final long start;
+    final long end;
+    final long[] byType = new long[5];
+    final BitSet users = new BitSet();
+    long revenueCents;
+    long[] latenessSeconds = new long[0];
+    long[] arrivingAfter = new long[0];
+    /** worker → [first epoch, last epoch, events]. */
+    final Map<String, long[]> parts = new LinkedHashMap<>();
+    boolean complete = true;
+
+    MergedWindow(long start, long end) {
+      this.start = start;
+      this.end = end;
+    }
+
+    public long start() {
+      return start;
+    }
+
+    public long end() {
+      return end;
+    }
+
+    public long[] byType() {
+      return byType.clone();
+    }
+
+    public long events() {
+      long sum = 0;
+      for (long n : byType) {
+        sum += n;
+      }
+      return sum;
+    }
+
+    public int distinctUsers() {
+      return users.cardinality();
+    }
+
+    public long revenueCents() {
+      return revenueCents;
+    }
+
+    public long[] latenessSeconds() {
+      return latenessSeconds.clone();
+    }
+
+    public long[] arrivingAfter() {
+      return arrivingAfter.clone();
+    }
+
+    public Map<String, long[]> parts() {
+      return parts;
+    }
+
+    /** False when a lost worker may have had events in it that it never reported. */
+    public boolean complete() {
+      return complete;
+    }
+
+    void add(String worker, TruthReport.WindowPart part) {
+      for (int i = 0; i < byType.length; i++) {
+        byType[i] += part.byType()[i];
+      }
+      users.or(part.users());
+      revenueCents += part.revenueCents();
+      if (latenessSeconds.length == 0) {
+        latenessSeconds = part.latenessSeconds().clone();
+        arrivingAfter = new long[latenessSeconds.length];
+      }
+      for (int i = 0; i < Math.min(arrivingAfter.length, part.arrivingAfter().length); i++) {
+        arrivingAfter[i] += part.arrivingAfter()[i];
+      }
+      long events = 0;
+      for (long n : part.byType()) {
+        events += n;
+      }
+      long[] summary = parts.computeIfAbsent(worker, w -> new long[] {Long.MAX_VALUE, 0, 0});
+      summary[0] = Math.min(summary[0], part.firstEpoch());
+      summary[1] = Math.max(summary[1], part.lastEpoch());
+      summary[2] += events;
+    }
+  }
+
+  /** Merges a report; false when it was already merged (a re-send) or is older than one merged. */
+  public boolean accept(TruthReport report) {
+    WorkerProgress progress = workers.computeIfAbsent(report.workerId(), id -> new WorkerProgress());
+    if (report.seq() <= progress.seq) {
+      return false;
+    }
+    progress.seq = report.seq();
+    progress.completeBefore = Math.max(progress.completeBefore, report.completeBefore());
+    progress.sessionClock = Math.max(progress.sessionClock, report.sessionClock());
+    progress.last |= report.last();
+    progress.marks = report.partitions();
+    gapMillis = report.sessionGapMillis();
+    for (TruthReport.WindowPart part : report.windows()) {
+      if (!open.containsKey(part.start()) && published(part.start())) {
+        // A straggler (a worker that was declared lost, then woke): the window is out already.
+        partsAfterPublication++;
+        continue;
+      }
+      open.computeIfAbsent(part.start(), s -> new MergedWindow(s, part.end())).add(report.workerId(), part);
+    }
+    for (TruthReport.SessionStart start : report.starts()) {
+      openContinuations.put(start.user(), start.start());
+    }
+    for (TruthReport.SessionPart session : report.sessions()) {
+      onSession(session);
+    }
+    reportsMerged++;
+    return true;
+  }
+
+  /** The worker was declared lost: stop waiting for it, and flag what it may not have reported. */
+  public void lost(String workerId) {
+    WorkerProgress progress = workers.get(workerId);
+    if (progress != null && !progress.last) {
+      lostCompleteBefore.put(workerId, progress.completeBefore);
+    }
+  }
+
+  /**
+   * Moves what became final to the output lists, given the workers live now; returns whether anything
+   * did. A live worker that has not reported yet holds everything back: it may have sent events already.
+   */
+  public boolean settle(Set<String> liveWorkers) {
+    long completeBefore = Long.MAX_VALUE;
+    long sessionClock = Long.MAX_VALUE;
+    for (String id : liveWorkers) {
+      WorkerProgress p = workers.get(id);
+      if (p == null) {
+        completeBefore = Long.MIN_VALUE;
+        sessionClock = Long.MIN_VALUE;
+      } else if (!p.last) {
+        completeBefore = Math.min(completeBefore, p.completeBefore);
+        sessionClock = Math.min(sessionClock, p.sessionClock);
+      }
+    }
+    int before = finalWindows.size() + finalSessions.size();
+    while (!open.isEmpty() && open.firstEntry().getValue().end <= completeBefore) {
+      MergedWindow w = open.pollFirstEntry().getValue();
+      for (long lostBefore : lostCompleteBefore.values()) {
+        if (lostBefore < w.end) {
+          w.complete = false;
+        }
+      }
+      finalWindows.add(w);
+      lastPublishedStart = Math.max(lastPublishedStart, w.start);
+    }
+    settleSessions(sessionClock);
+    return finalWindows.size() + finalSessions.size() > before;
+  }
+
+  private long lastPublishedStart = Long.MIN_VALUE;
+
+  private boolean published(long start) {
+    return start <= lastPublishedStart;
+  }
+
+  public List<MergedWindow> takeWindows() {
+    List<MergedWindow> out = List.copyOf(finalWindows);
+    finalWindows.clear();
+    return out;
+  }
+
+  public List<Session> takeSessions() {
+    List<Session> out = List.copyOf(finalSessions);
+    finalSessions.clear();
+    return out;
+  }
+
+  /** Each worker's latest partition bounds, for the watermarks. */
+  public Map<String, List<TruthReport.PartitionMark>> marks() {
+    Map<String, List<TruthReport.PartitionMark>> out = new HashMap<>();
+    workers.forEach((id, p) -> out.put(id, p.marks));
+    return out;
+  }
+
+  /** The event clock a worker last reported, Long.MIN_VALUE when none. */
+  public long clockOf(String workerId) {
+    WorkerProgress p = workers.get(workerId);
+    return p == null ? Long.MIN_VALUE : p.sessionClock;
+  }
+
+  public boolean hasReported(String workerId) {
+    return workers.containsKey(workerId);
+  }
+
+  public int openWindows() {
+    return open.size();
+  }
+
+  public int pendingSessions() {
+    return cutShort.size() + awaitingPredecessor.size();
+  }
+
+  public long reportsMerged() {
+    return reportsMerged;
+  }
+
+  public long partsAfterPublication() {
+    return partsAfterPublication;
+  }
+
+  // ---- sessions --------------------------------------------------------------------------------
+
+  private void onSession(TruthReport.SessionPart part) {
+    if (!part.continues()) {
+      resolved(part);
+      return;
+    }
+    openContinuations.remove(part.user());
+    TruthReport.SessionPart predecessor = cutShort.remove(part.user());
+    if (predecessor == null) {
+      awaitingPredecessor.put(part.user(), part);
+    } else if (part.start() - predecessor.end() < gapMillis) {
+      resolved(join(predecessor, part));
+    } else {
+      emit(predecessor);
+      resolved(part);
+    }
+  }
+
+  /** A session whose beginning is settled: published, or held if a successor may continue it. */
+  private void resolved(TruthReport.SessionPart part) {
+    if (!part.handover()) {
+      emit(part);
+      return;
+    }
+    TruthReport.SessionPart successor = awaitingPredecessor.remove(part.user());
+    if (successor == null) {
+      cutShort.put(part.user(), part);
+    } else if (successor.start() - part.end() < gapMillis) {
+      resolved(join(part, successor));
+    } else {
+      emit(part);
+      resolved(successor);
+    }
+  }
+
+  private void settleSessions(long sessionClock) {
+    Iterator<TruthReport.SessionPart> waiting = awaitingPredecessor.values().iterator();
+    List<TruthReport.SessionPart> alone = new ArrayList<>();
+    while (waiting.hasNext()) {
+      TruthReport.SessionPart part = waiting.next();
+      // Every live worker has reported past its start: a handover before it would have come with that.
+      if (sessionClock >= part.start()) {
+        waiting.remove();
+        alone.add(part);
+      }
+    }
+    alone.forEach(this::resolved);
+    Iterator<TruthReport.SessionPart> held = cutShort.values().iterator();
+    while (held.hasNext()) {
+      TruthReport.SessionPart part = held.next();
+      Long continuation = openContinuations.get(part.user());
+      boolean continuationWithinGap = continuation != null && continuation - part.end() < gapMillis;
+      if (!continuationWithinGap && sessionClock != Long.MIN_VALUE && sessionClock - gapMillis >= part.end()) {
+        held.remove();
+        emit(part);
+      }
+    }
+  }
+
+  private static TruthReport.SessionPart join(TruthReport.SessionPart first, TruthReport.SessionPart second) {
+    return new TruthReport.SessionPart(first.user(), first.start(), second.end(), first.events() + second.events(),
+        first.purchased() || second.purchased(), first.continues(), second.handover());
+  }
+
+  private void emit(TruthReport.SessionPart part) {
+    finalSessions.add(new Session(part.user(), part.start(), part.end(), part.events(), part.purchased(), gapMillis));
+  }
+}

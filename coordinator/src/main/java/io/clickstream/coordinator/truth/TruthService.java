@@ -1,0 +1,109 @@
+package io.clickstream.coordinator.truth;
+
+import io.clickstream.protocol.TruthReport;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's truth and watermark duty, on its event loop: merges reports as they come, and once a
+ * second publishes what became final to TOPIC_NAME.truth (windows keyed by window start, sessions keyed
+ * by user) and, with WATERMARKS=on, one record per partition to TOPIC_NAME.watermarks.
+ */
+public final class TruthService {
+  private static final Logger LOG = LoggerFactory.getLogger(TruthService.class);
+
+  private final TruthMerger merger = new TruthMerger();
+  private final TruthStore store;
+  private final WatermarkMerger watermarks;
+  private final TruthPublisher publisher;
+  private final String truthTopic;
+  private final String watermarkTopic;
+  private final List<TruthPublisher.Record> pending = new ArrayList<>();
+  private boolean publishing;
+
+  /** @param watermarkIdleMillis null when WATERMARKS=off */
+  public TruthService(TruthPublisher publisher, String topic, Long watermarkIdleMillis, TruthStore store) {
+    this.publisher = publisher;
+    this.store = store;
+    this.truthTopic = truthTopic(topic);
+    this.watermarkTopic = watermarkTopic(topic);
+    this.watermarks = watermarkIdleMillis == null ? null : new WatermarkMerger(watermarkIdleMillis);
+  }
+
+  public static String truthTopic(String topic) {
+    return topic + ".truth";
+  }
+
+  public static String watermarkTopic(String topic) {
+    return topic + ".watermarks";
+  }
+
+  public TruthStore store() {
+    return store;
+  }
+
+  public TruthMerger merger() {
+    return merger;
+  }
+
+  public void onReport(TruthReport report) {
+    merger.accept(report);
+  }
+
+  /** Once a second: settle, publish, and note the workers that were lost. */
+  public Future<Void> tick(Set<String> liveWorkers, Set<String> lostWorkers, long nowMillis) {
+    lostWorkers.forEach(merger::lost);
+    merger.settle(liveWorkers);
+    List<TruthPublisher.Record> records = new ArrayList<>();
+    for (TruthMerger.MergedWindow w : merger.takeWindows()) {
+      JsonObject json = TruthJson.window(w);
+      store.window(json);
+      records.add(new TruthPublisher.Record(truthTopic, Long.toString(w.start()), json.encode(), w.end()));
+      if (!w.complete()) {
+        LOG.warn("Truth window {} published incomplete: a lost worker may have sent events it never reported",
+            w.start());
+      }
+    }
+    for (TruthMerger.Session s : merger.takeSessions()) {
+      JsonObject json = TruthJson.session(s);
+      store.session(json);
+      records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), s.end()));
+    }
+    if (watermarks != null) {
+      Map<String, Long> clocks = new HashMap<>();
+      liveWorkers.forEach(id -> clocks.put(id, merger.clockOf(id)));
+      for (JsonObject mark : watermarks.merge(liveWorkers, merger.marks(), clocks, nowMillis)) {
+        records.add(new TruthPublisher.Record(watermarkTopic, Integer.toString(mark.getInteger("partition")),
+            mark.encode(), nowMillis));
+      }
+    }
+    pending.addAll(records);
+    if (publishing || pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    // Kept until the producer took them: a broker away for a while delays the truth, it does not lose it.
+    List<TruthPublisher.Record> batch = List.copyOf(pending);
+    publishing = true;
+    return publisher.publish(batch)
+        .onComplete(ar -> publishing = false)
+        .onSuccess(v -> pending.subList(0, batch.size()).clear())
+        .onFailure(err -> LOG.warn("Publishing {} truth records failed, retrying in a second: {}", batch.size(),
+            err.toString()));
+  }
+
+  /** Records waiting to be handed to Kafka. */
+  public int pendingRecords() {
+    return pending.size();
+  }
+
+  public Future<Void> close() {
+    return publisher.close();
+  }
+}

@@ -1,0 +1,144 @@
+package io.clickstream.coordinator.truth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clickstream.protocol.TruthReport;
+import io.clickstream.protocol.TruthReport.SessionPart;
+import io.clickstream.protocol.TruthReport.SessionStart;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TruthMergerTest {
+  private static final long GAP = 10_000;
+  private final java.util.Map<String, Long> seqs = new java.util.HashMap<>();
+
+  private TruthReport report(String worker, long completeBefore, long clock, List<TruthReport.WindowPart> windows,
+                             List<SessionPart> sessions, List<SessionStart> starts) {
+    long seq = seqs.merge(worker, 1L, Long::sum);
+    return new TruthReport(worker, seq, 1, completeBefore, clock, GAP, false, windows, sessions, starts, List.of());
+  }
+
+  private static TruthReport.WindowPart part(long start, long views, long purchases, long revenue, long[] after,
+                                             int... users) {
+    BitSet set = new BitSet();
+    for (int u : users) {
+      set.set(u);
+    }
+    return new TruthReport.WindowPart(start, start + 60_000, new long[] {views, 0, 0, 0, purchases}, revenue, set,
+        new long[] {0, 10}, after, 2, 3);
+  }
+
+  @Test
+  void windowsMergeOnceEveryLiveWorkerIsPastTheirEnd() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 60_000, 60_000, List.of(part(0, 5, 1, 250, new long[] {2, 1}, 1, 2, 3)), List.of(), List.of()));
+    // b is live and has not reported: nothing can be final.
+    assertThat(merger.settle(Set.of("a", "b"))).isFalse();
+    merger.accept(report("b", 30_000, 30_000, List.of(), List.of(), List.of()));
+    assertThat(merger.settle(Set.of("a", "b"))).isFalse();
+    merger.accept(report("b", 61_000, 61_000, List.of(part(0, 4, 2, 100, new long[] {1, 0}, 3, 4)), List.of(), List.of()));
+    assertThat(merger.settle(Set.of("a", "b"))).isTrue();
+    List<TruthMerger.MergedWindow> windows = merger.takeWindows();
+    assertThat(windows).hasSize(1);
+    TruthMerger.MergedWindow w = windows.get(0);
+    assertThat(w.byType()).containsExactly(9, 0, 0, 0, 3);
+    assertThat(w.events()).isEqualTo(12);
+    assertThat(w.revenueCents()).isEqualTo(350);
+    // User 3 acted on both workers (it moved): counted once.
+    assertThat(w.distinctUsers()).isEqualTo(4);
+    assertThat(w.arrivingAfter()).containsExactly(3, 1);
+    assertThat(w.parts()).containsOnlyKeys("a", "b");
+    assertThat(w.complete()).isTrue();
+    assertThat(merger.takeWindows()).isEmpty();
+  }
+
+  @Test
+  void aResentReportIsMergedOnce() {
+    TruthMerger merger = new TruthMerger();
+    TruthReport r = report("a", 60_000, 60_000, List.of(part(0, 5, 0, 0, new long[] {0, 0}, 1)), List.of(), List.of());
+    assertThat(merger.accept(r)).isTrue();
+    assertThat(merger.accept(r)).isFalse();
+    merger.settle(Set.of("a"));
+    assertThat(merger.takeWindows().get(0).events()).isEqualTo(5);
+  }
+
+  @Test
+  void aLostWorkerStopsBlockingAndItsWindowsAreFlaggedIncomplete() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 120_000, 120_000, List.of(part(0, 1, 0, 0, new long[] {0, 0}, 1),
+        part(60_000, 1, 0, 0, new long[] {0, 0}, 1)), List.of(), List.of()));
+    merger.accept(report("b", 60_000, 60_000, List.of(part(0, 1, 0, 0, new long[] {0, 0}, 2)), List.of(), List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(true);
+    merger.lost("b");
+    merger.settle(Set.of("a"));
+    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(false);
+  }
+
+  @Test
+  void aSessionCutByAHandoverJoinsItsContinuationWithinTheGap() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 0, 20_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),
+        List.of()));
+    merger.accept(report("b", 0, 20_000, List.of(), List.of(), List.of(new SessionStart(7, 13_000))));
+    // Every clock is past the gap, but a continuation opened 3 s after the cut: wait for it.
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).isEmpty();
+    merger.accept(report("b", 0, 40_000, List.of(), List.of(new SessionPart(7, 13_000, 25_000, 4, true, true, false)),
+        List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(7, 1_000, 25_000, 7, true, GAP));
+  }
+
+  @Test
+  void aContinuationThatArrivesFirstWaitsForItsPredecessor() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("b", 0, 30_000, List.of(),
+        List.of(new SessionPart(7, 13_000, 15_000, 2, false, true, false)), List.of(new SessionStart(7, 13_000))));
+    // a has not reported past 13 000 yet: its handover may still come.
+    merger.accept(report("a", 0, 12_000, List.of(), List.of(), List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).isEmpty();
+    merger.accept(report("a", 0, 30_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),
+        List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(7, 1_000, 15_000, 5, false, GAP));
+  }
+
+  @Test
+  void partsFartherApartThanTheGapStaySeparate() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 0, 40_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),
+        List.of()));
+    merger.accept(report("b", 0, 40_000, List.of(),
+        List.of(new SessionPart(7, 20_000, 21_000, 2, false, true, false)), List.of(new SessionStart(7, 20_000))));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactlyInAnyOrder(new TruthMerger.Session(7, 1_000, 10_000, 3, false, GAP),
+        new TruthMerger.Session(7, 20_000, 21_000, 2, false, GAP));
+  }
+
+  @Test
+  void aHandoverWithNoContinuationIsPublishedOnceTheGapHasPassedEverywhere() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 0, 12_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),
+        List.of()));
+    merger.accept(report("b", 0, 19_999, List.of(), List.of(), List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).isEmpty();
+    merger.accept(report("a", 0, 20_000, List.of(), List.of(), List.of()));
+    merger.accept(report("b", 0, 20_000, List.of(), List.of(), List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(7, 1_000, 10_000, 3, false, GAP));
+  }
+
+  @Test
+  void aSessionClosedByTheGapIsPublishedAtOnce() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 0, 30_000, List.of(), List.of(new SessionPart(3, 0, 5_000, 2, true, false, false)),
+        List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(3, 0, 5_000, 2, true, GAP));
+  }
+}

@@ -1,0 +1,217 @@
+package io.clickstream.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * A worker's share of the ground truth since its previous report: the event-time windows that became
+ * final at the worker, the sessions it closed, the sessions it opened for users it took over, and a
+ * watermark candidate per partition. Sent request/reply in {@code seq} order, one at a time, and
+ * re-sent until acknowledged, so nothing is lost while the coordinator is briefly away; the coordinator
+ * drops a seq it has already merged.
+ *
+ * @param completeBefore every window ending at or before this (event-time ms) has been reported:
+ *     nothing the worker still holds or will generate falls before it; Long.MAX_VALUE in the last report
+ * @param sessionClock the worker's event clock when the report was cut: every session it opened before
+ *     this has been reported, in a start notice or closed; Long.MAX_VALUE in the last report
+ * @param sessionGapMillis the inactivity gap that closes a session (the worker's session timeout)
+ * @param last the worker is stopping: it will generate nothing more
+ */
+public record TruthReport(String workerId, long seq, long epoch, long completeBefore, long sessionClock,
+                          long sessionGapMillis, boolean last, List<WindowPart> windows, List<SessionPart> sessions,
+                          List<SessionStart> starts, List<PartitionMark> partitions) {
+  public static final String TYPE = "truth";
+
+  public TruthReport {
+    windows = List.copyOf(windows);
+    sessions = List.copyOf(sessions);
+    starts = List.copyOf(starts);
+    partitions = List.copyOf(partitions);
+  }
+
+  /**
+   * What one worker sent for one tumbling window, by event time.
+   *
+   * @param byType event counts in {@code EventType} order: VIEW, ADD_TO_CART, REMOVE_FROM_CART,
+   *     CHECKOUT, PURCHASE
+   * @param users the users who acted in the window (bit i = user i), so parts merge into exact distinct
+   *     counts even when a user moved between workers inside the window
+   * @param arrivingAfter for each allowed lateness L (same order as {@code latenessSeconds}), how many
+   *     events were sent (processing_time) more than L after the window's end
+   * @param firstEpoch the assignment epochs under which these events were sent
+   */
+  public record WindowPart(long start, long end, long[] byType, long revenueCents, BitSet users,
+                           long[] latenessSeconds, long[] arrivingAfter, long firstEpoch, long lastEpoch) {
+    JsonObject toJson() {
+      int from = Math.max(0, users.nextSetBit(0));
+      return new JsonObject().put("start", start).put("end", end).put("byType", longs(byType))
+          .put("revenueCents", revenueCents).put("usersFrom", from)
+          .put("users", Base64.getEncoder().encodeToString(users.get(from, Math.max(from, users.length())).toByteArray()))
+          .put("latenessSeconds", longs(latenessSeconds)).put("arrivingAfter", longs(arrivingAfter))
+          .put("firstEpoch", firstEpoch).put("lastEpoch", lastEpoch);
+    }
+
+    static WindowPart fromJson(JsonObject json) {
+      long[] lateness = longs(json, "latenessSeconds");
+      long[] after = longs(json, "arrivingAfter");
+      long[] byType = longs(json, "byType");
+      if (lateness.length != after.length) {
+        throw new MessageFormatException("truth window: latenessSeconds and arrivingAfter differ in length");
+      }
+      if (byType.length != 5) {
+        throw new MessageFormatException("truth window: byType must have 5 counts, got " + byType.length);
+      }
+      int from = (int) Fields.integer(json, "usersFrom");
+      BitSet relative;
+      try {
+        relative = BitSet.valueOf(Base64.getDecoder().decode(Fields.string(json, "users")));
+      } catch (IllegalArgumentException e) {
+        throw new MessageFormatException("truth window: field 'users' is not base64: " + e.getMessage());
+      } catch (MessageFormatException e) {
+        relative = new BitSet();
+      }
+      BitSet users = new BitSet();
+      relative.stream().forEach(i -> users.set(from + i));
+      long start = Fields.integer(json, "start");
+      long end = Fields.integer(json, "end");
+      if (end <= start) {
+        throw new MessageFormatException("truth window: end " + end + " is not after start " + start);
+      }
+      return new WindowPart(start, end, byType, Fields.integer(json, "revenueCents"), users, lateness, after,
+          Fields.integer(json, "firstEpoch"), Fields.integer(json, "lastEpoch"));
+    }
+  }
+
+  /**
+   * A session as a session window with the inactivity gap would see it, or the part of one that this
+   * worker saw.
+   *
+   * @param continues the first session of a user this worker took over: it may continue the previous
+   *     owner's last one
+   * @param handover cut because the user left this worker (rebalance or stop), not by the gap: the next
+   *     owner may continue it
+   */
+  public record SessionPart(int user, long start, long end, long events, boolean purchased, boolean continues,
+                            boolean handover) {
+    JsonArray toJson() {
+      return new JsonArray().add(user).add(start).add(end).add(events).add(purchased ? 1 : 0).add(continues ? 1 : 0)
+          .add(handover ? 1 : 0);
+    }
+
+    static SessionPart fromJson(Object value) {
+      long[] f = numbers(value, 7, "truth session");
+      return new SessionPart((int) f[0], f[1], f[2], f[3], f[4] != 0, f[5] != 0, f[6] != 0);
+    }
+  }
+
+  /** A session opened on a user this worker took over, still open: its predecessor must wait for it. */
+  public record SessionStart(int user, long start) {
+    JsonArray toJson() {
+      return new JsonArray().add(user).add(start);
+    }
+
+    static SessionStart fromJson(Object value) {
+      long[] f = numbers(value, 2, "truth session start");
+      return new SessionStart((int) f[0], f[1]);
+    }
+  }
+
+  /**
+   * This worker's bound on one partition: it will send no event to it with event_time below
+   * {@code watermark} (its held-back late events and its clock, counted only once every earlier send
+   * to the partition was acknowledged); {@code lastSent} is the event clock of its last send there, or
+   * Long.MIN_VALUE.
+   */
+  public record PartitionMark(int partition, long maxEventTime, long watermark, long lastSent) {
+    JsonArray toJson() {
+      return new JsonArray().add(partition).add(maxEventTime).add(watermark).add(lastSent);
+    }
+
+    static PartitionMark fromJson(Object value) {
+      long[] f = numbers(value, 4, "truth partition mark");
+      return new PartitionMark((int) f[0], f[1], f[2], f[3]);
+    }
+  }
+
+  public JsonObject toJson() {
+    JsonArray w = new JsonArray();
+    windows.forEach(p -> w.add(p.toJson()));
+    JsonArray s = new JsonArray();
+    sessions.forEach(p -> s.add(p.toJson()));
+    JsonArray st = new JsonArray();
+    starts.forEach(p -> st.add(p.toJson()));
+    JsonArray pm = new JsonArray();
+    partitions.forEach(p -> pm.add(p.toJson()));
+    return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId).put("seq", seq)
+        .put("epoch", epoch).put("completeBefore", completeBefore).put("sessionClock", sessionClock)
+        .put("sessionGapMillis", sessionGapMillis).put("last", last)
+        .put("windows", w).put("sessions", s).put("starts", st).put("partitions", pm);
+  }
+
+  public static TruthReport fromJson(Object body) {
+    JsonObject json = Fields.checkVersion(body, TYPE);
+    List<WindowPart> windows = new ArrayList<>();
+    array(json, "windows").forEach(v -> {
+      if (!(v instanceof JsonObject o)) {
+        throw new MessageFormatException("truth: every entry of 'windows' must be an object, got " + v);
+      }
+      windows.add(WindowPart.fromJson(o));
+    });
+    List<SessionPart> sessions = new ArrayList<>();
+    array(json, "sessions").forEach(v -> sessions.add(SessionPart.fromJson(v)));
+    List<SessionStart> starts = new ArrayList<>();
+    array(json, "starts").forEach(v -> starts.add(SessionStart.fromJson(v)));
+    List<PartitionMark> partitions = new ArrayList<>();
+    array(json, "partitions").forEach(v -> partitions.add(PartitionMark.fromJson(v)));
+    return new TruthReport(Fields.string(json, "workerId"), Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
+        Fields.integer(json, "completeBefore"), Fields.integer(json, "sessionClock"),
+        Fields.integer(json, "sessionGapMillis"), Fields.bool(json, "last"),
+        windows, sessions, starts, partitions);
+  }
+
+  private static JsonArray array(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (!(v instanceof JsonArray a)) {
+      throw new MessageFormatException("field '" + field + "' must be a JSON array, got " + v);
+    }
+    return a;
+  }
+
+  private static JsonArray longs(long[] values) {
+    JsonArray a = new JsonArray();
+    for (long v : values) {
+      a.add(v);
+    }
+    return a;
+  }
+
+  private static long[] longs(JsonObject json, String field) {
+    JsonArray a = array(json, field);
+    long[] out = new long[a.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!(a.getValue(i) instanceof Number n) || a.getValue(i) instanceof Double) {
+        throw new MessageFormatException("field '" + field + "' must hold integers, got " + a.getValue(i));
+      }
+      out[i] = n.longValue();
+    }
+    return out;
+  }
+
+  private static long[] numbers(Object value, int count, String what) {
+    if (!(value instanceof JsonArray a) || a.size() != count) {
+      throw new MessageFormatException(what + " must be an array of " + count + " integers, got " + value);
+    }
+    long[] out = new long[count];
+    for (int i = 0; i < count; i++) {
+      if (!(a.getValue(i) instanceof Number n) || a.getValue(i) instanceof Double) {
+        throw new MessageFormatException(what + " must be an array of " + count + " integers, got " + value);
+      }
+      out[i] = n.longValue();
+    }
+    return out;
+  }
+}

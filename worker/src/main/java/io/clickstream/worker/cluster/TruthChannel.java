@@ -1,0 +1,81 @@
+package io.clickstream.worker.cluster;
+
+import io.clickstream.protocol.Protocol;
+import io.clickstream.protocol.TruthReport;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers truth reports to the coordinator in order, one at a time, each until it is acknowledged:
+ * the coordinator can only merge a window once it has every worker's part, so a report is never
+ * dropped, only retried (the coordinator ignores a seq it has seen). On the event loop.
+ */
+public final class TruthChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(TruthChannel.class);
+  private static final long SEND_TIMEOUT_MILLIS = 5000;
+
+  private final Vertx vertx;
+  private final ArrayDeque<TruthReport> queue = new ArrayDeque<>();
+  private boolean sending;
+  private long failures;
+
+  public TruthChannel(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public void offer(TruthReport report) {
+    if (report != null) {
+      queue.add(report);
+    }
+    sendNext();
+  }
+
+  public int queued() {
+    return queue.size();
+  }
+
+  /** Completes once everything queued is delivered, or with a failure after {@code timeoutMillis}. */
+  public Future<Void> drain(long timeoutMillis) {
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    poll(drained, deadline);
+    return drained.future();
+  }
+
+  private void poll(Promise<Void> drained, long deadline) {
+    sendNext();
+    if (queue.isEmpty()) {
+      drained.tryComplete();
+    } else if (System.nanoTime() - deadline > 0) {
+      drained.tryFail(queue.size() + " truth reports not acknowledged by the coordinator");
+    } else {
+      vertx.setTimer(100, id -> poll(drained, deadline));
+    }
+  }
+
+  private void sendNext() {
+    TruthReport head = queue.peek();
+    if (sending || head == null) {
+      return;
+    }
+    sending = true;
+    vertx.eventBus().request(Protocol.TRUTH, head.toJson(), new DeliveryOptions().setSendTimeout(SEND_TIMEOUT_MILLIS))
+        .onComplete(ar -> {
+          sending = false;
+          if (ar.succeeded()) {
+            queue.poll();
+            failures = 0;
+            sendNext();
+          } else if (failures++ % 30 == 0) {
+            // Retried with the next report, about once a second; logged now and then, not every time.
+            LOG.info("Truth report {} not acknowledged yet ({}); {} queued, retrying", head.seq(),
+                ar.cause().getMessage(), queue.size());
+          }
+        });
+  }
+}
