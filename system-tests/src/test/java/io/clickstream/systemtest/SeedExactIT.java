@@ -74,7 +74,7 @@ class SeedExactIT {
       // Generated is final now; wait until all of it is acknowledged, so the topic holds everything.
       io.vertx.core.json.JsonObject totals = ClusterFixture.await("every generated event acknowledged",
           Duration.ofSeconds(60), () -> cluster.status().getJsonObject("totals"),
-          t -> t.getLong("pending") == 0 && t.getLong("acked") == t.getLong("generated") && t.getLong("generated") > 0);
+          t -> t.getLong("pending") == 0 && t.getLong("acked").equals(t.getLong("generated")) && t.getLong("generated") > 0);
       Map<String, MessageDigest> digests = new TreeMap<>();
       TopicReader.scan(kafka.bootstrapServers(), topic, totals.getLong("acked"), Duration.ofSeconds(60), r -> digests
           .computeIfAbsent(r.key(), k -> sha256()).update((r.value() + "\n").getBytes(StandardCharsets.UTF_8)));

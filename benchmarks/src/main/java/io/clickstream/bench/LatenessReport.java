@@ -1,0 +1,101 @@
+package io.clickstream.bench;
+
+import io.clickstream.worker.simulation.LateDelay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads a topic and prints the late events' delays as a histogram next to the chosen distribution:
+ * planned (the clickstream.late-delay-ms header) and observed (processing_time - event_time), with the
+ * Kolmogorov-Smirnov distance of the planned delays from the distribution.
+ *
+ * <pre>java -cp clickstream-benchmarks.jar io.clickstream.bench.LatenessReport BOOTSTRAP TOPIC SPEC MAX_LATE_SECONDS [BINS]</pre>
+ */
+public final class LatenessReport {
+  private static final Pattern TIMES = Pattern.compile("\"event_time\":(\\d+),\"processing_time\":(\\d+)");
+
+  private LatenessReport() {
+  }
+
+  public static void main(String[] args) {
+    if (args.length < 4) {
+      System.err.println("usage: LatenessReport BOOTSTRAP TOPIC LATE_DISTRIBUTION MAX_LATE_SECONDS [BINS=12]");
+      System.exit(2);
+    }
+    LateDelay distribution = LateDelay.parse(args[2], Integer.parseInt(args[3]));
+    int bins = args.length > 4 ? Integer.parseInt(args[4]) : 12;
+    long maxMillis = Integer.parseInt(args[3]) * 1000L;
+    List<Long> planned = new ArrayList<>();
+    List<Long> observed = new ArrayList<>();
+    long total = 0;
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(args[1]).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          total++;
+          Header header = r.headers().lastHeader("clickstream.late-delay-ms");
+          if (header == null) {
+            continue;
+          }
+          planned.add(Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII)));
+          Matcher m = TIMES.matcher(new String(r.value(), StandardCharsets.UTF_8));
+          if (m.find()) {
+            observed.add(Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)));
+          }
+        }
+      }
+    }
+    System.out.printf("%d records, %d late (%.2f %%), distribution %s%n%n", total, planned.size(),
+        100.0 * planned.size() / Math.max(1, total), distribution.describe());
+    System.out.println("| delay (s) | planned | observed | expected |");
+    System.out.println("|---|---|---|---|");
+    long width = Math.max(1, maxMillis / bins);
+    for (int b = 0; b < bins; b++) {
+      long lo = b * width;
+      long hi = b == bins - 1 ? Long.MAX_VALUE : lo + width;
+      // Delays are whole milliseconds: P(lo <= d < hi) = F(hi - 1) - F(lo - 1).
+      double expected = ((hi == Long.MAX_VALUE ? 1.0 : distribution.cdf(hi - 1)) - distribution.cdf(lo - 1))
+          * planned.size();
+      System.out.printf("| %5.1f-%-5s | %d | %d | %.0f |%n", lo / 1000.0,
+          hi == Long.MAX_VALUE ? "max" : String.format("%.1f", hi / 1000.0), count(planned, lo, hi),
+          count(observed, lo, hi), expected);
+    }
+    Collections.sort(planned);
+    double ks = 0;
+    for (int i = 0; i < planned.size(); i++) {
+      double f = distribution.cdf(planned.get(i));
+      ks = Math.max(ks, Math.max(Math.abs(f - (double) i / planned.size()), Math.abs(f - (i + 1.0) / planned.size())));
+    }
+    System.out.printf("%nKolmogorov-Smirnov distance of the planned delays: %.4f (critical value at 1 %%: %.4f)%n",
+        ks, 1.63 / Math.sqrt(Math.max(1, planned.size())));
+    if (!planned.isEmpty()) {
+      System.out.printf("planned p50 %.1f s, p90 %.1f s, p99 %.1f s, max %.1f s%n", planned.get(planned.size() / 2) / 1000.0,
+          planned.get(planned.size() * 9 / 10) / 1000.0, planned.get(planned.size() * 99 / 100) / 1000.0,
+          planned.get(planned.size() - 1) / 1000.0);
+    }
+  }
+
+  private static long count(List<Long> values, long lo, long hi) {
+    return values.stream().filter(v -> v >= lo && v < hi).count();
+  }
+}
