@@ -69,7 +69,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         vertx.eventBus().consumer(Protocol.HEARTBEAT,
             request(Heartbeat::fromJson, h -> coordinator.onHeartbeat(h).toJson())),
         vertx.eventBus().consumer(Protocol.STATS, this::onStats));
-    vertx.setPeriodic(500, id -> coordinator.tick(clusterNodes()));
+    vertx.setPeriodic(Coordinator.TICK_MILLIS, id -> coordinator.tick(clusterNodes()));
     vertx.setPeriodic(1000, id -> {
       long now = System.currentTimeMillis();
       if (lastHistoryMillis != 0 && now - lastHistoryMillis > 5000) {
