@@ -35,7 +35,8 @@ import org.openqa.selenium.WebElement;
  * worker. Each step checks what the page shows against what GET /api/status says. The coordinator
  * runs with CONTROL_TOKEN and CONTROL_TOKEN_PROTECT_READS, the strictest setting, so the page must
  * ask for the token and send it on every call (the stream and history as ?access_token=). Leaves a
- * screenshot of the running dashboard in system-tests/target/dashboard.png.
+ * screenshot of the running dashboard in system-tests/target/dashboard.png, and one with a sine's planned
+ * course in dashboard-shape.png.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -263,6 +264,7 @@ class DashboardIT {
         () -> String.valueOf(browser.find("#throughput-chart").getDomAttribute("data-plan-until")),
         v -> v.matches("\\d+") && Math.abs(Long.parseLong(v) - shape.getLong("endMillis")) <= 1000);
     assertThat(Long.parseLong(until)).isGreaterThan(System.currentTimeMillis() + 60_000);
+    browser.screenshot(TARGET.resolve("dashboard-shape.png"));
     timings.add("sine started in the page: " + note.trim());
   }
 
