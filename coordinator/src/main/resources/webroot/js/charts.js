@@ -5,8 +5,11 @@
 
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { clock, duration, rate, tick } from './format.js';
+import { plannedCourse } from './shape.js';
 
 const WINDOW_SECONDS = 600;
+/** How far ahead a running shape's planned course is drawn (up to its end). */
+const PLAN_SECONDS = 600;
 /** A longer silence between two points is drawn as a gap. */
 const GAP_SECONDS = 5;
 const AXIS = { stroke: '#66727f', grid: { stroke: '#eef1f5', width: 1 }, ticks: { stroke: '#e2e6ec', width: 1 } };
@@ -49,10 +52,14 @@ function follow(el, chart) {
   new ResizeObserver(() => chart.resize()).observe(el);
 }
 
-/** Total measured rate against the target, and each worker's rate. */
+/**
+ * Total measured rate against the target, and each worker's rate. While a traffic shape runs, its
+ * planned course from now to its end is drawn too (dashed, ahead of the other lines).
+ */
 export class ThroughputChart {
   constructor(el) {
     this.el = el;
+    this.plan = [[], []];
     this.t = [];
     this.target = [];
     this.measured = [];
@@ -82,6 +89,10 @@ export class ThroughputChart {
       if (w.state === 'live') rates[w.id] = w.measuredRate;
     }
     const structural = this.append(status.timeMillis, status.targetRate, status.measuredRate, rates, true);
+    this.plan = plannedCourse(status.shape, status.timeMillis, PLAN_SECONDS);
+    // Where the drawn plan ends (epoch ms), for scripts and tests: the canvas itself cannot be read.
+    const until = this.plan[0].length ? String(Math.round(this.plan[0][this.plan[0].length - 1] * 1000)) : '';
+    if (this.el.dataset.planUntil !== until) this.el.dataset.planUntil = until;
     this.draw(structural);
   }
 
@@ -136,14 +147,29 @@ export class ThroughputChart {
     return this.colours.get(id);
   }
 
+  /** The columns uPlot draws: the past, then the planned course's times with only the plan filled in. */
   data() {
     const ids = [...this.workers.keys()].sort();
-    return [this.t, this.measured, this.target, ...ids.map((id) => this.workers.get(id))];
+    const [planT, planRates] = this.plan;
+    const last = this.t[this.t.length - 1];
+    // The plan starts at the newest point; drawn from there on, after the past's times.
+    const ahead = planT.findIndex((t) => last === undefined || t > last);
+    const futureT = ahead < 0 ? [] : planT.slice(ahead);
+    const nothing = new Array(futureT.length).fill(null);
+    const pastPlan = new Array(this.t.length).fill(null);
+    if (futureT.length && pastPlan.length) pastPlan[pastPlan.length - 1] = planRates[0];
+    return [
+      this.t.concat(futureT),
+      this.measured.concat(nothing),
+      this.target.concat(nothing),
+      pastPlan.concat(ahead < 0 ? [] : planRates.slice(ahead)),
+      ...ids.map((id) => this.workers.get(id).concat(nothing)),
+    ];
   }
 
   draw(rebuild) {
     const ids = [...this.workers.keys()].sort();
-    if (this.plot && !rebuild && this.plot.series.length === 3 + ids.length) {
+    if (this.plot && !rebuild && this.plot.series.length === 4 + ids.length) {
       this.plot.setData(this.data());
       return;
     }
@@ -153,6 +179,7 @@ export class ThroughputChart {
       { value: (_u, v) => (v == null ? '–' : new Date(v * 1000).toLocaleTimeString()) },
       { label: 'measured (acknowledged)', stroke: '#2c5fb8', width: 2, fill: 'rgba(44, 95, 184, 0.07)', points: NO_POINTS, value },
       { label: 'target', stroke: '#8a94a3', width: 1.5, dash: [6, 4], points: NO_POINTS, value },
+      { label: 'planned (shape)', stroke: '#d0506a', width: 1.5, dash: [3, 3], points: NO_POINTS, value },
       ...ids.map((id) => ({ label: id, stroke: this.colour(id), width: 1, points: NO_POINTS, value })),
     ];
     this.plot?.destroy();

@@ -1,5 +1,5 @@
-// Rate, ramp, pause and resume: the same HTTP calls as curl (PUT /api/rate, POST /api/pause,
-// POST /api/resume). What the operator typed goes to the server as typed, so the server's validation
+// Rate, ramp, traffic shapes, pause and resume: the same HTTP calls as curl (PUT /api/rate,
+// POST /api/pause, POST /api/resume). What the operator typed goes to the server as typed, so the server's validation
 // is the only one and its 400 message is shown next to the input; a refused command changes nothing.
 
 import { call } from './api.js';
@@ -11,6 +11,67 @@ const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 /** A JSON number literal when the text is one, else a JSON string (which the server refuses by name). */
 function literal(text) {
   return JSON_NUMBER.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * Each shape's fields, in the order the form shows them: [JSON field, label, example]. A field left
+ * empty is left out of the command, so the server applies its default (from: the current rate) or
+ * names it as missing.
+ */
+const SHAPE_FIELDS = {
+  sine: [['min', 'min /s', '500'], ['max', 'max /s', '5000'], ['periodSeconds', 'period s', '600'],
+    ['durationSeconds', 'for s', '3600']],
+  step: [['from', 'from /s', 'now'], ['to', 'to /s', '5000'], ['steps', 'steps', '4'], ['durationSeconds', 'for s', '300']],
+  ramp: [['from', 'from /s', 'now'], ['to', 'to /s', '5000'], ['durationSeconds', 'for s', '60']],
+  spike: [['base', 'base /s', '1000'], ['peak', 'peak /s', '8000'], ['atSeconds', 'at s', '60'],
+    ['spikeSeconds', 'spike s', '30'], ['durationSeconds', 'for s', '180']],
+};
+
+function showShapeFields(kind) {
+  const box = $('shape-fields');
+  box.replaceChildren(...SHAPE_FIELDS[kind].map(([field, label, example]) => {
+    const wrap = document.createElement('label');
+    wrap.className = 'field';
+    const name = document.createElement('span');
+    name.textContent = label;
+    const input = document.createElement('input');
+    input.id = `shape-${field}`;
+    input.dataset.field = field;
+    input.type = 'text';
+    input.inputMode = 'decimal';
+    input.className = 'num';
+    input.placeholder = example;
+    wrap.append(name, input);
+    return wrap;
+  }));
+}
+
+function setupShapeForm(applied) {
+  const select = $('shape-select');
+  const apply = $('shape-apply');
+  const error = $('shape-error');
+  showShapeFields(select.value);
+  select.addEventListener('change', () => {
+    showShapeFields(select.value);
+    showError(error, select, '');
+  });
+  $('shape-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const fields = [`"shape": ${JSON.stringify(select.value)}`];
+    for (const input of $('shape-fields').querySelectorAll('input')) {
+      const text = input.value.trim();
+      if (text) fields.push(`${JSON.stringify(input.dataset.field)}: ${literal(text)}`);
+    }
+    apply.disabled = true;
+    try {
+      applied(await call('PUT', '/api/rate', `{${fields.join(', ')}}`));
+      showError(error, select, '');
+    } catch (e) {
+      showError(error, select, e.message);
+    } finally {
+      apply.disabled = false;
+    }
+  });
 }
 
 function showError(el, input, message) {
@@ -47,6 +108,7 @@ export function setupControls(applied) {
     }
   });
   rateInput.addEventListener('input', () => rateInput.setAttribute('aria-invalid', 'false'));
+  setupShapeForm(applied);
 
   for (const [id, path] of [['pause', '/api/pause'], ['resume', '/api/resume']]) {
     const button = $(id);
@@ -82,11 +144,29 @@ export function renderControls(s) {
   if (s.ramp) {
     const left = Math.max(0, (s.ramp.startMillis + s.ramp.durationMillis - s.timeMillis) / 1000);
     note = ` · ramping ${rate(s.ramp.from)} → ${rate(s.ramp.to)} /s, now ${rate(s.targetRate)} /s, ${Math.ceil(left)} s left`;
-  } else if (s.paused) {
-    note = ' · paused: nothing is generated';
-  } else if (s.requestedRate !== undefined && s.targetRate !== undefined && s.requestedRate !== s.targetRate) {
+  } else if (s.shape) {
+    const left = Math.max(0, (s.shape.endMillis - s.timeMillis) / 1000);
+    note = ` now, following ${describeShape(s.shape)}, ${Math.ceil(left)} s left`;
+  }
+  if (s.paused) {
+    note += ' · paused: nothing is generated';
+  } else if (!s.shape && s.requestedRate !== undefined && s.targetRate !== undefined && s.requestedRate !== s.targetRate) {
     note = ` · effective ${rate(s.targetRate)} /s`;
   }
   const state = $('ramp-state');
   if (state.textContent !== note) state.textContent = note;
+}
+
+/** "sine 500–5,000 /s, period 600 s" and the like. */
+function describeShape(shape) {
+  switch (shape.shape) {
+    case 'sine':
+      return `sine ${rate(shape.min)}–${rate(shape.max)} /s, period ${shape.periodSeconds} s`;
+    case 'step':
+      return `${shape.steps} step${shape.steps === 1 ? '' : 's'} ${rate(shape.from)} → ${rate(shape.to)} /s`;
+    case 'spike':
+      return `spike ${rate(shape.base)} → ${rate(shape.peak)} /s at ${shape.atSeconds} s for ${shape.spikeSeconds} s`;
+    default:
+      return `${shape.shape} ${rate(shape.from)} → ${rate(shape.to)} /s`;
+  }
 }

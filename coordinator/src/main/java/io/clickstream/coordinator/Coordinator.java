@@ -4,6 +4,9 @@ import io.clickstream.coordinator.membership.WorkerEntry;
 import io.clickstream.coordinator.membership.WorkerRegistry;
 import io.clickstream.coordinator.partition.Partitioner;
 import io.clickstream.coordinator.partition.RebalancePlan;
+import io.clickstream.coordinator.rate.ActiveShape;
+import io.clickstream.coordinator.rate.ShapeFollower;
+import io.clickstream.coordinator.rate.TrafficShape;
 import io.clickstream.coordinator.stats.ClusterStats;
 import io.clickstream.protocol.Assignment;
 import io.clickstream.protocol.AssignmentAck;
@@ -32,6 +35,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+  /** How often {@link #tick} runs. */
+  public static final long TICK_MILLIS = 500;
+  /** The reason of the rebalances that only follow a shape: twice a second, so logged at debug. */
+  private static final String SHAPE_STEP = "shape";
 
   private final Vertx vertx;
   private final CoordinatorConfig config;
@@ -45,7 +52,9 @@ public final class Coordinator {
 
   private long epoch;
   private double targetRate;
-  private RateRamp ramp;
+  private ShapeFollower shape;
+  /** The timer of the shape's next update; -1 when none. */
+  private long shapeTimer = -1;
   private boolean paused;
   private boolean rebalancing;
   private boolean rebalanceAgain;
@@ -83,8 +92,9 @@ public final class Coordinator {
     return targetRate;
   }
 
-  public RateRamp ramp() {
-    return ramp;
+  /** The shape being followed, or null when the rate is constant. */
+  public ActiveShape shape() {
+    return shape == null ? null : shape.shape();
   }
 
   public boolean paused() {
@@ -136,23 +146,12 @@ public final class Coordinator {
     stats.accept(report, System.currentTimeMillis());
   }
 
-  /** Called twice a second: liveness from heartbeats and from the cluster's member list, ramps. */
+  /** Called every {@link #TICK_MILLIS}: liveness from heartbeats and from the cluster's member list. */
   public void tick(Set<String> clusterNodeIds) {
     long nowMillis = System.currentTimeMillis();
     for (WorkerEntry lost : registry.expire(System.nanoTime(), nowMillis, clusterNodeIds)) {
       LOG.warn("Worker {} lost ({}); its users {} will be reassigned", lost.id(), lost.lostReason(), lost.heldUsers());
       requestRebalance("worker " + lost.id() + " lost");
-    }
-    if (ramp != null) {
-      double rate = ramp.rateAt(nowMillis);
-      boolean finished = ramp.finishedAt(nowMillis);
-      if (finished) {
-        ramp = null;
-      }
-      if (Math.abs(rate - targetRate) > Math.max(0.5, targetRate * 0.002) || finished) {
-        targetRate = rate;
-        requestRebalance("ramp");
-      }
     }
     registry.forgetLostBefore(nowMillis - TimeUnit.HOURS.toMillis(1));
   }
@@ -168,14 +167,56 @@ public final class Coordinator {
   /** Sets the global rate now, or ramps linearly to it. The caller has validated the numbers. */
   public void setRate(double eventsPerSecond, double rampSeconds) {
     if (rampSeconds > 0) {
-      ramp = new RateRamp(targetRate, eventsPerSecond, System.currentTimeMillis(), (long) (rampSeconds * 1000));
-      LOG.info("Rate command: ramp from {} to {} events/s over {} s", targetRate, eventsPerSecond, rampSeconds);
+      startShape(new TrafficShape.Ramp(targetRate, eventsPerSecond, Math.round(rampSeconds * 1000)));
     } else {
-      ramp = null;
+      stopShape();
       targetRate = eventsPerSecond;
       LOG.info("Rate command: {} events/s", eventsPerSecond);
       requestRebalance("rate changed");
     }
+  }
+
+  /** Follows the shape from now on, replacing any other; its first rate goes out at once. */
+  public void startShape(TrafficShape next) {
+    stopShape();
+    long now = System.currentTimeMillis();
+    shape = new ShapeFollower(new ActiveShape(next, now), targetRate, config.maxEventsPerSecond());
+    LOG.info("Rate command: shape {}, until {}", next.toJson().encode(),
+        java.time.Instant.ofEpochMilli(shape.shape().endMillis()));
+    followShape(shape, now);
+  }
+
+  /**
+   * One update of the shape (see {@link ShapeFollower}), on a timer of its own rather than the 500 ms
+   * tick, so that updates land on the shape's edges. A paused cluster keeps following, so it resumes
+   * where the shape is by then.
+   */
+  private void followShape(ShapeFollower following, long now) {
+    if (shape != following) {
+      return;
+    }
+    ShapeFollower.Update update = following.update(now);
+    if (update.finished()) {
+      LOG.info("Shape {} finished; the rate stays at {} events/s",
+          following.shape().shape().toJson().getString("shape"), update.rate());
+      shape = null;
+      shapeTimer = -1;
+    } else {
+      shapeTimer = vertx.setTimer(Math.max(1, update.nextMillis() - now),
+          id -> followShape(following, System.currentTimeMillis()));
+    }
+    if (update.send()) {
+      targetRate = update.rate();
+      requestRebalance(SHAPE_STEP);
+    }
+  }
+
+  private void stopShape() {
+    if (shapeTimer != -1) {
+      vertx.cancelTimer(shapeTimer);
+      shapeTimer = -1;
+    }
+    shape = null;
   }
 
   public void setPaused(boolean pause) {
@@ -215,8 +256,9 @@ public final class Coordinator {
       if (ar.succeeded()) {
         rebalances++;
         lastRebalanceDurationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        LOG.info("Rebalanced ({}) in {} ms: epoch {}, {} live workers, {} events/s{}", reason,
-            lastRebalanceDurationMillis, epoch, registry.live().size(), effectiveRate(), paused ? " (paused)" : "");
+        boolean routine = SHAPE_STEP.equals(reason) || (shape != null && "follow-up".equals(reason));
+        (routine ? LOG.atDebug() : LOG.atInfo()).log("Rebalanced ({}) in {} ms: epoch {}, {} live workers, {} events/s{}",
+            reason, lastRebalanceDurationMillis, epoch, registry.live().size(), effectiveRate(), paused ? " (paused)" : "");
       } else {
         LOG.warn("Rebalance ({}) incomplete: {}; retrying", reason, String.valueOf(ar.cause().getMessage() == null
             ? ar.cause() : ar.cause().getMessage()));

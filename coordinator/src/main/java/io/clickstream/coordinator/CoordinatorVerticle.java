@@ -90,7 +90,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       vertx.setPeriodic(1000, id -> truth.tick(ids(coordinator.registry().live()),
           ids(coordinator.registry().all().stream().filter(w -> !w.isLive()).toList()), System.currentTimeMillis()));
     }
-    vertx.setPeriodic(500, id -> coordinator.tick(clusterNodes()));
+    vertx.setPeriodic(Coordinator.TICK_MILLIS, id -> coordinator.tick(clusterNodes()));
     vertx.setPeriodic(1000, id -> {
       long now = System.currentTimeMillis();
       if (lastHistoryMillis != 0 && now - lastHistoryMillis > 5000) {

@@ -35,7 +35,8 @@ import org.openqa.selenium.WebElement;
  * worker. Each step checks what the page shows against what GET /api/status says. The coordinator
  * runs with CONTROL_TOKEN and CONTROL_TOKEN_PROTECT_READS, the strictest setting, so the page must
  * ask for the token and send it on every call (the stream and history as ?access_token=). Leaves a
- * screenshot of the running dashboard in system-tests/target/dashboard.png.
+ * screenshot of the running dashboard in system-tests/target/dashboard.png, and one with a sine's planned
+ * course in dashboard-shape.png.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -227,11 +228,44 @@ class DashboardIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void thePageLoggedNoErrorsButTheRefusedRates() {
     // Chromium logs each 4xx answer to fetch() as a failed resource load: those of the refused rates
     // are expected, nothing else is.
     assertThat(browser.consoleErrors()).allMatch(e -> e.contains("/api/rate") && e.contains("400"));
+  }
+
+  @Test
+  @Order(8)
+  void aSineStartedInThePageRunsAndItsPlannedCourseIsDrawn() {
+    new org.openqa.selenium.support.ui.Select(browser.find("#shape-select")).selectByValue("sine");
+    type("#shape-min", "500");
+    type("#shape-max", "3000");
+    type("#shape-periodSeconds", "5");
+    type("#shape-durationSeconds", "120");
+    browser.find("#shape-apply").click();
+    String refused = await("the server's error under the shape form", Duration.ofSeconds(10),
+        () -> browser.text("#shape-error"), text -> !text.isEmpty());
+    assertThat(refused).contains("periodSeconds must be from 10");
+    assertThat(status().containsKey("shape")).as("a refused shape changes nothing").isFalse();
+
+    type("#shape-periodSeconds", "60");
+    browser.find("#shape-apply").click();
+    JsonObject shape = await("a sine in /api/status", Duration.ofSeconds(10), DashboardIT::status,
+        s -> s.containsKey("shape")).getJsonObject("shape");
+    assertThat(shape.getString("shape")).isEqualTo("sine");
+    assertThat(shape.getDouble("max")).isEqualTo(3000.0);
+    assertThat(browser.text("#shape-error")).isEmpty();
+    String note = await("the controls naming the running sine", Duration.ofSeconds(10),
+        () -> browser.text("#ramp-state"), text -> text.contains("following sine"));
+    assertThat(browser.text("#throughput-chart .u-legend")).contains("planned (shape)");
+    // The planned course is drawn ahead of now, to the shape's end (120 s is inside the 10 minutes drawn).
+    String until = await("the chart's planned course reaching the shape's end", Duration.ofSeconds(10),
+        () -> String.valueOf(browser.find("#throughput-chart").getDomAttribute("data-plan-until")),
+        v -> v.matches("\\d+") && Math.abs(Long.parseLong(v) - shape.getLong("endMillis")) <= 1000);
+    assertThat(Long.parseLong(until)).isGreaterThan(System.currentTimeMillis() + 60_000);
+    browser.screenshot(TARGET.resolve("dashboard-shape.png"));
+    timings.add("sine started in the page: " + note.trim());
   }
 
   private static JsonObject status() {

@@ -65,12 +65,17 @@ public final class HttpApi {
     router.put(RATE).handler(rc -> {
       RateCommand command;
       try {
-        command = RateCommand.parse(rc.body().asString(), config.maxEventsPerSecond());
+        // On the coordinator's event loop: the current rate a shape may start from cannot move meanwhile.
+        command = RateCommand.parse(rc.body().asString(), config.maxEventsPerSecond(), coordinator.targetRate());
       } catch (RateCommand.Invalid e) {
         error(rc, 400, e.getMessage());
         return;
       }
-      coordinator.setRate(command.eventsPerSecond(), command.rampSeconds());
+      if (command instanceof RateCommand.StartShape start) {
+        coordinator.startShape(start.shape());
+      } else if (command instanceof RateCommand.SetRate set) {
+        coordinator.setRate(set.eventsPerSecond(), set.rampSeconds());
+      }
       json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
     });
     router.post(PAUSE).handler(rc -> {

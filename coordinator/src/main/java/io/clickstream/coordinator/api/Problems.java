@@ -17,6 +17,8 @@ final class Problems {
   private static final long LOST_SHOWN_MILLIS = TimeUnit.MINUTES.toMillis(10);
   /** Seconds below 95 % of the target before "cannot reach the target" is raised. */
   private static final int BEHIND_SECONDS = 10;
+  /** How many seconds a measured rate may trail a change of the target. */
+  private static final int REPORT_LAG_SECONDS = 3;
 
   private Problems() {
   }
@@ -45,15 +47,22 @@ final class Problems {
   }
 
   private static boolean behindTarget(Coordinator c, ClusterStats stats) {
-    if (c.ramp() != null || c.effectiveRate() <= 0 || c.registry().live().isEmpty()) {
+    if (c.effectiveRate() <= 0 || c.registry().live().isEmpty()) {
       return false;
     }
     List<ClusterStats.HistoryPoint> history = stats.history();
-    if (history.size() < BEHIND_SECONDS) {
+    if (history.size() < BEHIND_SECONDS + REPORT_LAG_SECONDS) {
       return false;
     }
-    for (ClusterStats.HistoryPoint p : history.subList(history.size() - BEHIND_SECONDS, history.size())) {
-      if (p.targetRate() <= 0 || p.measuredRate() >= 0.95 * p.targetRate()) {
+    int first = history.size() - BEHIND_SECONDS;
+    for (int i = first; i < history.size(); i++) {
+      // Measured rates arrive a report or two after the target moved: under a rising ramp or shape each
+      // point is held against the lowest target of the seconds before it, not against the newest one.
+      double target = Double.MAX_VALUE;
+      for (int j = i - REPORT_LAG_SECONDS; j <= i; j++) {
+        target = Math.min(target, history.get(j).targetRate());
+      }
+      if (target <= 0 || history.get(i).measuredRate() >= 0.95 * target) {
         return false;
       }
     }

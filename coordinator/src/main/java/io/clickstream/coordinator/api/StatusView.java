@@ -2,6 +2,8 @@ package io.clickstream.coordinator.api;
 
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.membership.WorkerEntry;
+import io.clickstream.coordinator.rate.ActiveShape;
+import io.clickstream.coordinator.rate.TrafficShape;
 import io.clickstream.coordinator.stats.ClusterStats;
 import io.clickstream.protocol.Counters;
 import io.clickstream.protocol.StatsReport;
@@ -73,9 +75,14 @@ public final class StatusView {
             .put("sendLagP99Ms", latencies.sendLagP99Ms()).put("sendLagMaxMs", latencies.sendLagMaxMs()))
         .put("kafka", landing.toJson())
         .put("timeMillis", nowMillis);
-    if (c.ramp() != null) {
-      json.put("ramp", new JsonObject().put("from", c.ramp().from()).put("to", c.ramp().to())
-          .put("startMillis", c.ramp().startMillis()).put("durationMillis", c.ramp().durationMillis()));
+    ActiveShape active = c.shape();
+    if (active != null) {
+      json.put("shape", active.toJson());
+      if (active.shape() instanceof TrafficShape.Ramp ramp) {
+        // The field ramps had before shapes existed; scripts may read it.
+        json.put("ramp", new JsonObject().put("from", ramp.from()).put("to", ramp.to())
+            .put("startMillis", active.startMillis()).put("durationMillis", ramp.durationMillis()));
+      }
     }
     json.put("problems", Problems.of(c, stats, landing, measured, nowMillis));
     return json;

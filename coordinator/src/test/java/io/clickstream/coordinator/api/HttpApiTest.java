@@ -136,6 +136,120 @@ class HttpApiTest {
   }
 
   @Test
+  void aShapeIsFollowedShownInTheStatusAndLeavesItsFinalRate() throws Exception {
+    start(Map.of());
+    coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY)));
+    HttpResponse<String> response = call("PUT", "/api/rate",
+        "{\"shape\": \"ramp\", \"to\": 10000, \"durationSeconds\": 3}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject shape = new JsonObject(response.body()).getJsonObject("shape");
+    assertThat(shape.getString("shape")).isEqualTo("ramp");
+    assertThat(shape.getDouble("from")).as("from defaults to the current rate").isEqualTo(100.0);
+    assertThat(shape.getDouble("to")).isEqualTo(10000.0);
+    assertThat(shape.getLong("endMillis") - shape.getLong("startMillis")).isEqualTo(3000L);
+    assertThat(new JsonObject(response.body()).getJsonObject("ramp").getDouble("to"))
+        .as("ramps keep the field they always had").isEqualTo(10000.0);
+    // The worker is sent the moving rate, then the final one; then the shape is gone.
+    awaitAssigned(r -> r > 2000 && r < 10000, "a rate on the way up");
+    awaitAssigned(r -> r == 10000, "the final rate");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < deadline && new JsonObject(call("GET", "/api/status", null).body()).containsKey("shape")) {
+      Thread.sleep(20);
+    }
+    JsonObject status = new JsonObject(call("GET", "/api/status", null).body());
+    assertThat(status.containsKey("shape")).isFalse();
+    assertThat(status.getDouble("requestedRate")).isEqualTo(10000.0);
+  }
+
+  @Test
+  void aSineStartsAtItsMinimumAndAPlainRateEndsIt() throws Exception {
+    start(Map.of());
+    HttpResponse<String> response = call("PUT", "/api/rate",
+        "{\"shape\": \"sine\", \"min\": 500, \"max\": 5000, \"periodSeconds\": 600, \"durationSeconds\": 3600}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject status = new JsonObject(response.body());
+    assertThat(status.getJsonObject("shape").fieldNames())
+        .containsExactlyInAnyOrder("shape", "min", "max", "periodSeconds", "durationSeconds", "startMillis", "endMillis",
+            "finalRate");
+    assertThat(status.containsKey("ramp")).isFalse();
+    assertThat(status.getDouble("requestedRate")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(call("PUT", "/api/rate", "{\"eventsPerSecond\": 42}").statusCode()).isEqualTo(200);
+    status = new JsonObject(call("GET", "/api/status", null).body());
+    assertThat(status.containsKey("shape")).isFalse();
+    assertThat(status.getDouble("requestedRate")).isEqualTo(42.0);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "step|{\"shape\":\"step\",\"from\":1000,\"to\":5000,\"steps\":4,\"durationSeconds\":300}|1000.0",
+      "step from current|{\"shape\":\"step\",\"to\":5000,\"durationSeconds\":60}|100.0",
+      "ramp|{\"shape\":\"ramp\",\"from\":0,\"to\":5000,\"durationSeconds\":60}|20.833",
+      "sine|{\"shape\":\"sine\",\"min\":0,\"max\":0,\"periodSeconds\":10,\"durationSeconds\":604800}|0.0",
+      "spike|{\"shape\":\"spike\",\"base\":1000,\"peak\":50000,\"atSeconds\":60,\"spikeSeconds\":30,\"durationSeconds\":90}|1000.0",
+      "spike at once|{\"shape\":\"spike\",\"base\":1000,\"peak\":8000,\"atSeconds\":0,\"spikeSeconds\":1,\"durationSeconds\":1}|8000.0",
+  })
+  void everyShapeIsAccepted(String name, String body, double firstRate) throws Exception {
+    start(Map.of());
+    HttpResponse<String> response = call("PUT", "/api/rate", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject status = new JsonObject(response.body());
+    // The mean of the first half second.
+    assertThat(status.getDouble("requestedRate")).isCloseTo(firstRate, org.assertj.core.data.Offset.offset(0.01));
+    JsonObject sent = new JsonObject(body);
+    JsonObject shown = status.getJsonObject("shape");
+    for (String field : sent.fieldNames()) {
+      assertThat(shown.getValue(field)).as(field).isIn(sent.getValue(field),
+          ((Number) (sent.getValue(field) instanceof Number n ? n : 0)).doubleValue());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown shape|{\"shape\":\"square\",\"durationSeconds\":10}|shape must be one of \"step\", \"ramp\", \"sine\" or \"spike\", got \"square\"",
+      "shape not a string|{\"shape\":3}|shape must be one of",
+      "shape null|{\"shape\":null}|got null",
+      "field of another shape|{\"shape\":\"sine\",\"min\":1,\"max\":2,\"periodSeconds\":60,\"durationSeconds\":60,\"to\":5}|unknown field \"to\" for shape sine",
+      "rate field with a shape|{\"shape\":\"ramp\",\"to\":5,\"durationSeconds\":60,\"eventsPerSecond\":5}|unknown field \"eventsPerSecond\"",
+      "missing duration|{\"shape\":\"ramp\",\"to\":5}|missing field durationSeconds for shape ramp",
+      "missing to|{\"shape\":\"ramp\",\"durationSeconds\":60}|missing field to for shape ramp",
+      "missing max|{\"shape\":\"sine\",\"min\":1,\"periodSeconds\":60,\"durationSeconds\":60}|missing field max",
+      "zero duration|{\"shape\":\"ramp\",\"to\":5,\"durationSeconds\":0}|durationSeconds must be from 1 to 604800, got 0",
+      "over a week|{\"shape\":\"ramp\",\"to\":5,\"durationSeconds\":604801}|durationSeconds must be from 1 to 604800",
+      "string duration|{\"shape\":\"ramp\",\"to\":5,\"durationSeconds\":\"1m\"}|durationSeconds must be a number, got \"1m\"",
+      "negative to|{\"shape\":\"ramp\",\"to\":-1,\"durationSeconds\":60}|to must be >= 0, got -1",
+      "from above ceiling|{\"shape\":\"ramp\",\"from\":60000,\"to\":1,\"durationSeconds\":60}|from 60000 is above the ceiling of 50000.0",
+      "max above ceiling|{\"shape\":\"sine\",\"min\":1,\"max\":1e9,\"periodSeconds\":60,\"durationSeconds\":60}|max 1.0E9 is above the ceiling",
+      "min above max|{\"shape\":\"sine\",\"min\":5000,\"max\":500,\"periodSeconds\":60,\"durationSeconds\":60}|max must be >= min (5000), got 500",
+      "period too short|{\"shape\":\"sine\",\"min\":1,\"max\":2,\"periodSeconds\":5,\"durationSeconds\":60}|periodSeconds must be from 10 to 604800, got 5",
+      "period zero|{\"shape\":\"sine\",\"min\":1,\"max\":2,\"periodSeconds\":0,\"durationSeconds\":60}|periodSeconds must be from 10",
+      "negative base|{\"shape\":\"spike\",\"base\":-1,\"peak\":2,\"atSeconds\":1,\"spikeSeconds\":1,\"durationSeconds\":60}|base must be >= 0",
+      "peak a string|{\"shape\":\"spike\",\"base\":1,\"peak\":\"lots\",\"atSeconds\":1,\"spikeSeconds\":1,\"durationSeconds\":60}|peak must be a number, got \"lots\"",
+      "negative at|{\"shape\":\"spike\",\"base\":1,\"peak\":2,\"atSeconds\":-1,\"spikeSeconds\":1,\"durationSeconds\":60}|atSeconds must be from 0",
+      "zero spike|{\"shape\":\"spike\",\"base\":1,\"peak\":2,\"atSeconds\":1,\"spikeSeconds\":0,\"durationSeconds\":60}|spikeSeconds must be from 1",
+      "spike past the end|{\"shape\":\"spike\",\"base\":1,\"peak\":2,\"atSeconds\":50,\"spikeSeconds\":20,\"durationSeconds\":60}|atSeconds + spikeSeconds (70.0) is after durationSeconds (60.0)",
+      "fractional steps|{\"shape\":\"step\",\"to\":5,\"steps\":2.5,\"durationSeconds\":60}|steps must be a whole number from 1 to 1000, got 2.5",
+      "zero steps|{\"shape\":\"step\",\"to\":5,\"steps\":0,\"durationSeconds\":60}|steps must be a whole number",
+      "levels under a second|{\"shape\":\"step\",\"to\":5,\"steps\":9,\"durationSeconds\":5}|too short for 9 steps: each of the 10 levels must last at least 1 s",
+  })
+  void badShapesAreRefusedByNameAndChangeNothing(String name, String body, String message) throws Exception {
+    start(Map.of());
+    HttpResponse<String> response = call("PUT", "/api/rate", body);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(new JsonObject(response.body()).getString("error")).contains(message);
+    JsonObject status = new JsonObject(call("GET", "/api/status", null).body());
+    assertThat(status.getDouble("requestedRate")).isEqualTo(100.0);
+    assertThat(status.containsKey("shape")).isFalse();
+  }
+
+  private void awaitAssigned(java.util.function.DoublePredicate wanted, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline && !wanted.test(sum(assignedRates))) {
+      Thread.sleep(10);
+    }
+    assertThat(sum(assignedRates)).as("rate assigned to the worker: " + what).matches(wanted::test);
+  }
+
+  @Test
   void oversizedBodiesUnknownRoutesAndWrongMethodsGetJsonErrors() throws Exception {
     start(Map.of());
     HttpResponse<String> big = call("PUT", "/api/rate", "{\"eventsPerSecond\": 1, \"pad\": \"" + "x".repeat(10_000) + "\"}");
