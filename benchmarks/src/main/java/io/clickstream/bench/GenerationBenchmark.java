@@ -4,6 +4,8 @@ import io.clickstream.worker.publish.EventJsonEncoder;
 import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.ClickSimulator;
+import io.clickstream.worker.truth.TruthRecorder;
+import io.clickstream.protocol.UserRange;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,6 +50,7 @@ public class GenerationBenchmark {
   private ClickEvent event;
   private long now;
   private int tick;
+  private TruthRecorder truth;
 
   @Setup
   public void setUp() {
@@ -59,6 +62,8 @@ public class GenerationBenchmark {
       simulator.next(now + i / 1000, event);
     }
     now += 2L * users / 1000 + 1;
+    truth = new TruthRecorder(60_000, new long[] {0, 10, 30, 60, 120}, 30 * 60_000L);
+    truth.assign(new UserRange(1, users));
   }
 
   @Benchmark
@@ -68,6 +73,28 @@ public class GenerationBenchmark {
       now++;
     }
     simulator.next(now, event);
+    bh.consume(encoder.encodeReusing(event, now));
+    bh.consume(Ids.userKey(event.user));
+  }
+
+  /**
+   * The same with what a cluster worker adds per event by default: the partition of the key and the
+   * ground truth (session on generation, window on send). Cut once a second in the worker, here every
+   * million events, so the recorder's maps stay as small as in a worker.
+   */
+  @Benchmark
+  public void simulateEncodeKeyWithTruth(Blackhole bh) {
+    if (++tick == 1000) {
+      tick = 0;
+      now++;
+      if (now % 1000 == 0) {
+        bh.consume(truth.cut(now, now));
+      }
+    }
+    simulator.next(now, event);
+    event.partition = Ids.partitionOf(event.user, 12);
+    truth.generated(event);
+    truth.sent(event, now, 1);
     bh.consume(encoder.encodeReusing(event, now));
     bh.consume(Ids.userKey(event.user));
   }

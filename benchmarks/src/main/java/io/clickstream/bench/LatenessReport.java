@@ -81,10 +81,19 @@ public final class LatenessReport {
           count(observed, lo, hi), expected);
     }
     Collections.sort(planned);
+    // Per distinct value (delays are whole ms, and the cap is an atom): the empirical CDF just before x
+    // against F(x - 1 ms), and just after all ties at x against F(x).
     double ks = 0;
-    for (int i = 0; i < planned.size(); i++) {
-      double f = distribution.cdf(planned.get(i));
-      ks = Math.max(ks, Math.max(Math.abs(f - (double) i / planned.size()), Math.abs(f - (i + 1.0) / planned.size())));
+    int n = planned.size();
+    for (int i = 0; i < n; ) {
+      long x = planned.get(i);
+      int j = i;
+      while (j < n && planned.get(j) == x) {
+        j++;
+      }
+      ks = Math.max(ks, Math.max(Math.abs(distribution.cdf(x - 1) - (double) i / n),
+          Math.abs(distribution.cdf(x) - (double) j / n)));
+      i = j;
     }
     System.out.printf("%nKolmogorov-Smirnov distance of the planned delays: %.4f (critical value at 1 %%: %.4f)%n",
         ks, 1.63 / Math.sqrt(Math.max(1, planned.size())));

@@ -77,16 +77,19 @@ public final class CoordinatorVerticle extends VerticleBase {
             request(Heartbeat::fromJson, h -> coordinator.onHeartbeat(h).toJson())),
         vertx.eventBus().consumer(Protocol.STATS, this::onStats)));
     TruthStore truthStore = new TruthStore(10_080, 100_000);
+    // Accepted from any worker, also one already declared lost: its part may still complete a window. With
+    // TRUTH=off still answered, so that workers do not keep re-sending.
+    consumers.add(vertx.eventBus().consumer(Protocol.TRUTH, request(TruthReport::fromJson, r -> {
+      if (truth != null) {
+        truth.onReport(r);
+      }
+      return new io.vertx.core.json.JsonObject();
+    })));
     if (config.truth()) {
       truth = new TruthService(new TruthPublisher(vertx, config.bootstrapServers(),
           config.watermarks() ? List.of(TruthService.truthTopic(config.topic()), TruthService.watermarkTopic(config.topic()))
               : List.of(TruthService.truthTopic(config.topic()))),
           config.topic(), config.watermarks() ? config.watermarkIdleMillis() : null, truthStore);
-      // Accepted from any worker, also one already declared lost: its part may still complete a window.
-      consumers.add(vertx.eventBus().consumer(Protocol.TRUTH, request(TruthReport::fromJson, r -> {
-        truth.onReport(r);
-        return new io.vertx.core.json.JsonObject();
-      })));
       vertx.setPeriodic(1000, id -> truth.tick(ids(coordinator.registry().live()),
           ids(coordinator.registry().all().stream().filter(w -> !w.isLive()).toList()), System.currentTimeMillis()));
     }

@@ -49,6 +49,10 @@ public final class WorkerMain {
     int partitions;
     try {
       partitions = KafkaPreflight.ensureTopic(config);
+    } catch (KafkaPreflight.TopicUnsuitableException e) {
+      LOG.error("clickstream worker cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
     } catch (KafkaPreflight.KafkaUnavailableException e) {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(3);

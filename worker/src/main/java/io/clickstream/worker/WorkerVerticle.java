@@ -81,7 +81,8 @@ public final class WorkerVerticle extends VerticleBase {
     // An interceptor may keep records after send(): then values must not share arrays.
     boolean reuseValues = !config.producerProperties().containsKey("interceptor.classes");
     WorkerConfig.Truth truthSettings = config.truth();
-    TruthRecorder truth = truthSettings.enabled() ? new TruthRecorder(truthSettings.windowSeconds() * 1000L,
+    // Standalone has no coordinator to merge and publish the truth: recording it would only pile up.
+    TruthRecorder truth = truthSettings.enabled() && !config.standalone() ? new TruthRecorder(truthSettings.windowSeconds() * 1000L,
         truthSettings.latenessSeconds(), config.sessionTimeoutMillis()) : null;
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
         new GeneratorLoop.Options(config.recordHeaders(), reuseValues, partitions, truth, config.virtualClock(),

@@ -65,7 +65,9 @@ public final class TruthService {
     for (TruthMerger.MergedWindow w : merger.takeWindows()) {
       JsonObject json = TruthJson.window(w);
       store.window(json);
-      records.add(new TruthPublisher.Record(truthTopic, Long.toString(w.start()), json.encode(), w.end()));
+      // Stamped with the publication time, not event time: a virtual clock's past event times would fall
+      // to the topic's time retention at once.
+      records.add(new TruthPublisher.Record(truthTopic, Long.toString(w.start()), json.encode(), nowMillis));
       if (!w.complete()) {
         LOG.warn("Truth window {} published incomplete: a lost worker may have sent events it never reported",
             w.start());
@@ -74,7 +76,7 @@ public final class TruthService {
     for (TruthMerger.Session s : merger.takeSessions()) {
       JsonObject json = TruthJson.session(s);
       store.session(json);
-      records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), s.end()));
+      records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), nowMillis));
     }
     if (watermarks != null) {
       Map<String, Long> clocks = new HashMap<>();

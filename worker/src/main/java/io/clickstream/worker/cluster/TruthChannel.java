@@ -18,11 +18,14 @@ import org.slf4j.LoggerFactory;
 public final class TruthChannel {
   private static final Logger LOG = LoggerFactory.getLogger(TruthChannel.class);
   private static final long SEND_TIMEOUT_MILLIS = 5000;
+  /** About two hours of reports, one a second. */
+  private static final int MAX_QUEUED = 7200;
 
   private final Vertx vertx;
   private final ArrayDeque<TruthReport> queue = new ArrayDeque<>();
   private boolean sending;
   private long failures;
+  private long droppedReports;
 
   public TruthChannel(Vertx vertx) {
     this.vertx = vertx;
@@ -31,6 +34,14 @@ public final class TruthChannel {
   public void offer(TruthReport report) {
     if (report != null) {
       queue.add(report);
+    }
+    if (queue.size() > MAX_QUEUED) {
+      // The coordinator has been away for hours: bound the memory. Its windows will show as incomplete.
+      TruthReport dropped = queue.poll();
+      if (droppedReports++ % 600 == 0) {
+        LOG.error("Coordinator unreachable for {} truth reports: dropping the oldest (seq {}); {} dropped so far",
+            MAX_QUEUED, dropped.seq(), droppedReports);
+      }
     }
     sendNext();
   }
@@ -68,7 +79,8 @@ public final class TruthChannel {
         .onComplete(ar -> {
           sending = false;
           if (ar.succeeded()) {
-            queue.poll();
+            // Not poll(): the head may have been dropped meanwhile by the bound on the queue.
+            queue.removeFirstOccurrence(head);
             failures = 0;
             sendNext();
           } else if (failures++ % 30 == 0) {

@@ -43,6 +43,7 @@ public final class KafkaPreflight {
     try (Admin admin = Admin.create(props)) {
       Set<String> topics = admin.listTopics().names().get(timeoutMillis, TimeUnit.MILLISECONDS);
       if (topics.contains(config.topic())) {
+        checkRetention(admin, config, timeoutMillis);
         int partitions = admin.describeTopics(List.of(config.topic())).allTopicNames()
             .get(timeoutMillis, TimeUnit.MILLISECONDS).get(config.topic()).partitions().size();
         LOG.info("Topic '{}' exists with {} partitions", config.topic(), partitions);
@@ -51,6 +52,11 @@ public final class KafkaPreflight {
       Optional<Short> replication = config.topicReplicationFactor() < 0
           ? Optional.empty() : Optional.of((short) config.topicReplicationFactor());
       NewTopic topic = new NewTopic(config.topic(), Optional.of(config.topicPartitions()), replication);
+      if (config.virtualClock() != null) {
+        // Record timestamps are event times from START_TIME, possibly long past: time-based retention
+        // would delete them as soon as the broker looks (measured: the first 18 s of a run gone).
+        topic.configs(Map.of("retention.ms", "-1"));
+      }
       try {
         admin.createTopics(List.of(topic)).all().get(timeoutMillis, TimeUnit.MILLISECONDS);
         LOG.info("Created topic '{}' with {} partitions", config.topic(), config.topicPartitions());
@@ -80,6 +86,37 @@ public final class KafkaPreflight {
     } catch (org.apache.kafka.common.KafkaException e) {
       throw new KafkaUnavailableException("cannot create a Kafka client for KAFKA_BOOTSTRAP_SERVERS="
           + config.bootstrapServers() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Thrown when the topic would delete what the virtual clock produces. */
+  public static final class TopicUnsuitableException extends RuntimeException {
+    TopicUnsuitableException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * On the virtual clock, an existing topic whose time retention is shorter than the age of START_TIME
+   * would silently delete the stream (the record timestamp is the event time): refuse to start.
+   */
+  private static void checkRetention(Admin admin, WorkerConfig config, long timeoutMillis)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    if (config.virtualClock() == null) {
+      return;
+    }
+    org.apache.kafka.common.config.ConfigResource resource =
+        new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+            config.topic());
+    org.apache.kafka.clients.admin.ConfigEntry entry = admin.describeConfigs(List.of(resource)).all()
+        .get(timeoutMillis, TimeUnit.MILLISECONDS).get(resource).get("retention.ms");
+    long retention = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
+    long oldestKept = System.currentTimeMillis() - retention;
+    if (retention >= 0 && config.virtualClock().startMillis() < oldestKept) {
+      throw new TopicUnsuitableException("topic '" + config.topic() + "' has retention.ms=" + retention
+          + ", so Kafka would delete events timestamped from START_TIME=" + java.time.Instant.ofEpochMilli(
+              config.virtualClock().startMillis()) + " (the record timestamp is event_time): set retention.ms=-1 on"
+          + " the topic, use a new TOPIC_NAME (created with retention.ms=-1), or a recent START_TIME");
     }
   }
 
