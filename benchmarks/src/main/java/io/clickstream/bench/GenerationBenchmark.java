@@ -92,10 +92,11 @@ public class GenerationBenchmark {
       }
     }
     simulator.next(now, event);
-    event.partition = Ids.partitionOf(event.user, 12);
+    event.key = Ids.userKey(event.user);
+    event.partition = Ids.partitionOfKey(event.key, 12);
     truth.generated(event);
     truth.sent(event, now, 1);
     bh.consume(encoder.encodeReusing(event, now));
-    bh.consume(Ids.userKey(event.user));
+    bh.consume(event.key);
   }
 }

@@ -385,7 +385,9 @@ public final class GeneratorLoop {
 
   /** The event just simulated: counted, then held back if late or sent now. */
   private void emit(long nowNanos, long intendedNanos, long processingTime) {
-    event.partition = partitionOf(event.user);
+    // One key array per event, shared by the partition, the record and a held-back copy.
+    event.key = Ids.userKey(event.user);
+    event.partition = marks.partitions() == 1 ? 0 : Ids.partitionOfKey(event.key, marks.partitions());
     boolean late = event.isLate();
     stats.generated(event.type, late);
     if (truth != null) {
@@ -426,9 +428,6 @@ public final class GeneratorLoop {
         cut.sessions(), cut.starts(), marks.cut(markClock, lateQueue.minEventTimeByPartition(marks.partitions())));
   }
 
-  private int partitionOf(int user) {
-    return marks.partitions() == 1 ? 0 : Ids.partitionOf(user, marks.partitions());
-  }
 
   /** The PURCHASE that follows a CHECKOUT is emitted before anything can interrupt the session. */
   private void finishPendingPurchase() {
@@ -465,7 +464,7 @@ public final class GeneratorLoop {
     // The partition is the default partitioner's choice for the key (murmur2), set here so that the
     // watermark bookkeeping knows it before the send completes.
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, marks.partitions() == 1 ? null : partition,
-        e.eventTime, Ids.userKey(e.user), value, headersOf(e));
+        e.eventTime, e.key, value, headersOf(e));
     long sendStart = System.nanoTime();
     stats.sendLag(sendStart - intendedNanos);
     sendingSince.lazySet(sendStart);

@@ -61,8 +61,11 @@ public final class Ids {
   /** The Kafka key: user_id in ASCII, written straight into an array of its exact length. */
   /** The partition Kafka's default partitioner gives the user's key: murmur2 of the key bytes. */
   public static int partitionOf(int user, int partitions) {
-    return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(userKey(user)))
-        % partitions;
+    return partitionOfKey(userKey(user), partitions);
+  }
+
+  public static int partitionOfKey(byte[] key, int partitions) {
+    return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
   }
 
   public static byte[] userKey(int user) {

@@ -33,9 +33,13 @@ public final class RatePacer {
     if (!(eventsPerSecond >= 0) || Double.isInfinite(eventsPerSecond)) {
       throw new IllegalArgumentException("rate must be a finite number >= 0, got " + eventsPerSecond);
     }
-    long backlog = ratePerSecond > 0 ? Math.max(0, dueSinceAnchor(now) - taken) : 0;
+    double due = ratePerSecond > 0 ? Math.max(0, (now - anchorNanos) * ratePerSecond / NANOS_PER_SECOND - taken) : 0;
+    long backlog = (long) due;
+    // The part of the next event already elapsed carries over too: dropping it at each change loses up to one
+    // event per change, which a shape changing the rate twice a second turns into a measurable undercount.
+    double progress = due - backlog;
     ratePerSecond = eventsPerSecond;
-    anchorNanos = now;
+    anchorNanos = eventsPerSecond > 0 ? now - (long) (progress * NANOS_PER_SECOND / eventsPerSecond) : now;
     // Carry the backlog over so a rate change does not silently drop events already due.
     taken = -Math.min(backlog, maxBacklog());
   }

@@ -20,6 +20,8 @@ public final class ClickEvent {
   public long lateDelayMillis;
   /** The Kafka partition its key maps to; set by the publisher. */
   public int partition;
+  /** The Kafka key (user_id bytes), set by the publisher; never modified once set, so copies share it. */
+  public byte[] key;
 
   public ClickEvent copy() {
     ClickEvent c = new ClickEvent();
@@ -34,6 +36,7 @@ public final class ClickEvent {
     c.eventTime = eventTime;
     c.lateDelayMillis = lateDelayMillis;
     c.partition = partition;
+    c.key = key;
     return c;
   }
 

@@ -40,6 +40,31 @@ class RatePacerTest {
   }
 
   @Test
+  void frequentRateChangesKeepTheIntegral() {
+    // A sine followed twice a second, as the coordinator does for a traffic shape.
+    RatePacer pacer = new RatePacer(1.0);
+    SplittableRandom random = new SplittableRandom(3);
+    long now = 0;
+    double integral = 0;
+    long total = 0;
+    double rate = 0;
+    long nextChange = 0;
+    while (now < 120 * SECOND) {
+      if (now >= nextChange) {
+        rate = 1750 - 1250 * Math.cos(2 * Math.PI * now / (60.0 * SECOND));
+        pacer.setRate(rate, now);
+        nextChange += SECOND / 2;
+      }
+      long step = 1 + random.nextLong(5_000_000);
+      integral += rate * step / SECOND;
+      now += step;
+      total += pacer.take(now, Integer.MAX_VALUE);
+    }
+    // 240 changes: before, each one lost the fraction of the next event (up to 240 events here).
+    assertThat((double) total).isCloseTo(integral, org.assertj.core.data.Offset.offset(2.0));
+  }
+
+  @Test
   void intendedTimesAreOnTheUniformSchedule() {
     RatePacer pacer = new RatePacer(1.0);
     pacer.setRate(1000, 0);
