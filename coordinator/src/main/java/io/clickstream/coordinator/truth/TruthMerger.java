@@ -41,6 +41,11 @@ public final class TruthMerger {
 
   private static final class WorkerProgress {
     long seq;
+    /**
+     * Windows ending at or before this may lack a part this worker reported to a previous coordinator
+     * (its first report here was not its first): Long.MIN_VALUE when it has reported only here.
+     */
+    long missedBefore = Long.MIN_VALUE;
     long completeBefore = Long.MIN_VALUE;
     long sessionClock = Long.MIN_VALUE;
     boolean last;
@@ -144,6 +149,11 @@ public final class TruthMerger {
     if (report.seq() <= progress.seq) {
       return false;
     }
+    if (progress.seq == 0 && report.seq() > 1) {
+      // A restarted coordinator: what the worker reported before went to the previous one, and the windows
+      // it was still waiting on died with it.
+      progress.missedBefore = report.completeBefore();
+    }
     progress.seq = report.seq();
     progress.completeBefore = Math.max(progress.completeBefore, report.completeBefore());
     progress.sessionClock = Math.max(progress.sessionClock, report.sessionClock());
@@ -198,6 +208,11 @@ public final class TruthMerger {
       MergedWindow w = open.pollFirstEntry().getValue();
       for (long lostBefore : lostCompleteBefore.values()) {
         if (lostBefore < w.end) {
+          w.complete = false;
+        }
+      }
+      for (WorkerProgress p : workers.values()) {
+        if (w.end <= p.missedBefore) {
           w.complete = false;
         }
       }

@@ -78,6 +78,19 @@ class TruthMergerTest {
   }
 
   @Test
+  void afterACoordinatorRestartTheWindowsThatMayHaveLostPartsAreFlagged() {
+    TruthMerger merger = new TruthMerger();
+    // The worker's first report here is its 41st: earlier parts went to the previous coordinator.
+    seqs.put("a", 40L);
+    merger.accept(report("a", 120_000, 120_000, List.of(part(60_000, 1, 0, 0, new long[] {0, 0}, 1)), List.of(),
+        List.of()));
+    merger.accept(report("a", 240_000, 240_000, List.of(part(120_000, 1, 0, 0, new long[] {0, 0}, 1)), List.of(),
+        List.of()));
+    merger.settle(Set.of("a"));
+    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(false, true);
+  }
+
+  @Test
   void aSessionCutByAHandoverJoinsItsContinuationWithinTheGap() {
     TruthMerger merger = new TruthMerger();
     merger.accept(report("a", 0, 20_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),
