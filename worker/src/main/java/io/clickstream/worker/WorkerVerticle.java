@@ -150,15 +150,16 @@ public final class WorkerVerticle extends VerticleBase {
     if (reportTimer >= 0) {
       vertx.cancelTimer(reportTimer);
     }
-    Future<Void> unlinked = link == null ? Future.succeededFuture() : link.stop();
-    if (metricsServer != null) {
-      unlinked = unlinked.compose(v -> metricsServer.close());
-    }
-    return unlinked
-        .compose(v -> Future.fromCompletionStage(generator.stop(), context))
+    // The generator stops and the last truth report (the sessions it hands over) is delivered while the
+    // worker still heartbeats: its users move only after the coordinator has that report, so a new owner's
+    // sessions can never be merged before their predecessors arrive.
+    return Future.fromCompletionStage(generator.stop(), context)
         .andThen(ar -> report(true))
-        .compose(v -> deliverLastTruth())
-        .compose(v -> producer.close())
+        // Each step runs even if one before failed; the last line says whether something did.
+        .eventually(this::deliverLastTruth)
+        .eventually(() -> link == null ? Future.succeededFuture() : link.stop())
+        .eventually(() -> metricsServer == null ? Future.succeededFuture() : metricsServer.close())
+        .eventually(() -> producer.close())
         .andThen(ar -> {
           Counters t = stats.totals();
           LOG.info("Stopped. Final totals: {} generated, {} acked, {} failed, {} pending, {} late{}",

@@ -19,23 +19,16 @@ import java.util.TreeMap;
  * generate falls before the window's end. Parts merge by sum, except distinct users, which merge as a
  * union: a user who moved between workers inside the window counts once.
  *
- * <p>Sessions: a worker reports a user's session cut short by a handover (the user moved) and, on the
- * new owner, the user's first session as possibly continuing. The two join when the gap between them
- * is below the inactivity gap, exactly as a session window would join them. A cut-short session waits
- * until no live worker can still report a continuation within the gap; a possibly-continuing one waits
- * until no live worker can still report its predecessor.
+ * <p>Sessions split by a rebalance are joined by a {@link SessionJoiner}.
  */
 public final class TruthMerger {
   private final Map<String, WorkerProgress> workers = new HashMap<>();
   private final TreeMap<Long, MergedWindow> open = new TreeMap<>();
   /** Workers lost (not stopped): windows after what they had reported may lack their part. */
   private final Map<String, Long> lostCompleteBefore = new HashMap<>();
-  private final Map<Integer, TruthReport.SessionPart> cutShort = new HashMap<>();
-  private final Map<Integer, TruthReport.SessionPart> awaitingPredecessor = new HashMap<>();
-  private final Map<Integer, Long> openContinuations = new HashMap<>();
+  private final SessionJoiner sessions = new SessionJoiner();
   private final List<MergedWindow> finalWindows = new ArrayList<>();
   private final List<Session> finalSessions = new ArrayList<>();
-  private long gapMillis = Long.MAX_VALUE;
   private long reportsMerged;
   private long partsAfterPublication;
 
@@ -159,7 +152,7 @@ public final class TruthMerger {
     progress.sessionClock = Math.max(progress.sessionClock, report.sessionClock());
     progress.last |= report.last();
     progress.marks = report.partitions();
-    gapMillis = report.sessionGapMillis();
+    sessions.gap(report.sessionGapMillis());
     for (TruthReport.WindowPart part : report.windows()) {
       if (!open.containsKey(part.start()) && published(part.start())) {
         // A straggler (a worker that was declared lost, then woke): the window is out already.
@@ -169,10 +162,10 @@ public final class TruthMerger {
       open.computeIfAbsent(part.start(), s -> new MergedWindow(s, part.end())).add(report.workerId(), part);
     }
     for (TruthReport.SessionStart start : report.starts()) {
-      openContinuations.put(start.user(), start.start());
+      sessions.started(start.user(), start.start());
     }
     for (TruthReport.SessionPart session : report.sessions()) {
-      onSession(session);
+      sessions.add(session, finalSessions);
     }
     reportsMerged++;
     return true;
@@ -219,7 +212,7 @@ public final class TruthMerger {
       finalWindows.add(w);
       lastPublishedStart = Math.max(lastPublishedStart, w.start);
     }
-    settleSessions(sessionClock);
+    sessions.settle(sessionClock, finalSessions);
     return finalWindows.size() + finalSessions.size() > before;
   }
 
@@ -263,7 +256,7 @@ public final class TruthMerger {
   }
 
   public int pendingSessions() {
-    return cutShort.size() + awaitingPredecessor.size();
+    return sessions.pending();
   }
 
   public long reportsMerged() {
@@ -272,74 +265,5 @@ public final class TruthMerger {
 
   public long partsAfterPublication() {
     return partsAfterPublication;
-  }
-
-  // ---- sessions --------------------------------------------------------------------------------
-
-  private void onSession(TruthReport.SessionPart part) {
-    if (!part.continues()) {
-      resolved(part);
-      return;
-    }
-    openContinuations.remove(part.user());
-    TruthReport.SessionPart predecessor = cutShort.remove(part.user());
-    if (predecessor == null) {
-      awaitingPredecessor.put(part.user(), part);
-    } else if (part.start() - predecessor.end() < gapMillis) {
-      resolved(join(predecessor, part));
-    } else {
-      emit(predecessor);
-      resolved(part);
-    }
-  }
-
-  /** A session whose beginning is settled: published, or held if a successor may continue it. */
-  private void resolved(TruthReport.SessionPart part) {
-    if (!part.handover()) {
-      emit(part);
-      return;
-    }
-    TruthReport.SessionPart successor = awaitingPredecessor.remove(part.user());
-    if (successor == null) {
-      cutShort.put(part.user(), part);
-    } else if (successor.start() - part.end() < gapMillis) {
-      resolved(join(part, successor));
-    } else {
-      emit(part);
-      resolved(successor);
-    }
-  }
-
-  private void settleSessions(long sessionClock) {
-    Iterator<TruthReport.SessionPart> waiting = awaitingPredecessor.values().iterator();
-    List<TruthReport.SessionPart> alone = new ArrayList<>();
-    while (waiting.hasNext()) {
-      TruthReport.SessionPart part = waiting.next();
-      // Every live worker has reported past its start: a handover before it would have come with that.
-      if (sessionClock >= part.start()) {
-        waiting.remove();
-        alone.add(part);
-      }
-    }
-    alone.forEach(this::resolved);
-    Iterator<TruthReport.SessionPart> held = cutShort.values().iterator();
-    while (held.hasNext()) {
-      TruthReport.SessionPart part = held.next();
-      Long continuation = openContinuations.get(part.user());
-      boolean continuationWithinGap = continuation != null && continuation - part.end() < gapMillis;
-      if (!continuationWithinGap && sessionClock != Long.MIN_VALUE && sessionClock - gapMillis >= part.end()) {
-        held.remove();
-        emit(part);
-      }
-    }
-  }
-
-  private static TruthReport.SessionPart join(TruthReport.SessionPart first, TruthReport.SessionPart second) {
-    return new TruthReport.SessionPart(first.user(), first.start(), second.end(), first.events() + second.events(),
-        first.purchased() || second.purchased(), first.continues(), second.handover());
-  }
-
-  private void emit(TruthReport.SessionPart part) {
-    finalSessions.add(new Session(part.user(), part.start(), part.end(), part.events(), part.purchased(), gapMillis));
   }
 }

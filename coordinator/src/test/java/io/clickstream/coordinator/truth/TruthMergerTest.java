@@ -121,6 +121,41 @@ class TruthMergerTest {
   }
 
   @Test
+  void aChainOverSeveralHandoversIsOneSessionWhateverTheOrderOfArrival() {
+    TruthMerger merger = new TruthMerger();
+    // b's notice first; then a's part, itself the first part on a (the initial assignment), cut by a handover;
+    // then b's part closes before a's is settled. Each must wait for the other.
+    merger.accept(report("b", 0, 5_000, List.of(), List.of(), List.of(new SessionStart(7, 13_000))));
+    merger.accept(report("a", 0, 5_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, true, true)),
+        List.of()));
+    merger.accept(report("b", 0, 9_000, List.of(), List.of(new SessionPart(7, 13_000, 20_000, 2, false, true, true)),
+        List.of(new SessionStart(7, 13_000))));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).isEmpty();
+    // Back to a, which continues within the gap and closes by it.
+    merger.accept(report("a", 0, 40_000, List.of(), List.of(new SessionPart(7, 25_000, 26_000, 1, true, true, false)),
+        List.of(new SessionStart(7, 25_000))));
+    merger.accept(report("b", 0, 40_000, List.of(), List.of(), List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(7, 1_000, 26_000, 6, true, GAP));
+    assertThat(merger.pendingSessions()).isZero();
+  }
+
+  @Test
+  void aCutShortSessionWaitsWhileItsContinuationIsOpen() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 0, 60_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),
+        List.of()));
+    merger.accept(report("b", 0, 60_000, List.of(), List.of(), List.of(new SessionStart(7, 15_000))));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).isEmpty();
+    merger.accept(report("b", 0, 90_000, List.of(), List.of(new SessionPart(7, 15_000, 70_000, 9, false, true, false)),
+        List.of()));
+    merger.settle(Set.of("a", "b"));
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(7, 1_000, 70_000, 12, false, GAP));
+  }
+
+  @Test
   void partsFartherApartThanTheGapStaySeparate() {
     TruthMerger merger = new TruthMerger();
     merger.accept(report("a", 0, 40_000, List.of(), List.of(new SessionPart(7, 1_000, 10_000, 3, false, false, true)),

@@ -433,7 +433,10 @@ public final class GeneratorLoop {
   private void finishPendingPurchase() {
     if (simulator.hasPendingPurchase()) {
       long now = System.nanoTime();
-      simulator.next(wallMillis(now), event);
+      // With the lease run out (frozen between the CHECKOUT and its PURCHASE), the users may be another
+      // worker's by now: the purchase is dated at its checkout, before any handover, never after it.
+      long time = now - leaseExpiryNanos < 0 ? wallMillis(now) : simulator.pendingPurchaseTime();
+      simulator.next(time, event);
       emit(now, now, wallMillis(now));
     }
   }

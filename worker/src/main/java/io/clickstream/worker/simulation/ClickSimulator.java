@@ -110,6 +110,11 @@ public final class ClickSimulator {
     return pendingPurchaseUser != 0;
   }
 
+  /** When the CHECKOUT of the pending purchase happened (epoch ms); only while {@link #hasPendingPurchase}. */
+  public long pendingPurchaseTime() {
+    return sessions[pendingPurchaseUser - users.from()].lastActivityMillis;
+  }
+
   public int openSessions() {
     return openSessions;
   }
