@@ -14,6 +14,7 @@ import java.util.List;
  * re-sent until acknowledged, so nothing is lost while the coordinator is briefly away; the coordinator
  * drops a seq it has already merged.
  *
+ * @param incarnation one worker process: a worker restarted under the same id starts again at seq 1
  * @param completeBefore every window ending at or before this (event-time ms) has been reported:
  *     nothing the worker still holds or will generate falls before it; Long.MAX_VALUE in the last report
  * @param sessionClock the worker's event clock when the report was cut: every session it opened before
@@ -21,7 +22,7 @@ import java.util.List;
  * @param sessionGapMillis the inactivity gap that closes a session (the worker's session timeout)
  * @param last the worker is stopping: it will generate nothing more
  */
-public record TruthReport(String workerId, long seq, long epoch, long completeBefore, long sessionClock,
+public record TruthReport(String workerId, String incarnation, long seq, long epoch, long completeBefore, long sessionClock,
                           long sessionGapMillis, boolean last, List<WindowPart> windows, List<SessionPart> sessions,
                           List<SessionStart> starts, List<PartitionMark> partitions) {
   public static final String TYPE = "truth";
@@ -146,7 +147,8 @@ public record TruthReport(String workerId, long seq, long epoch, long completeBe
     starts.forEach(p -> st.add(p.toJson()));
     JsonArray pm = new JsonArray();
     partitions.forEach(p -> pm.add(p.toJson()));
-    return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId).put("seq", seq)
+    return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId)
+        .put("incarnation", incarnation).put("seq", seq)
         .put("epoch", epoch).put("completeBefore", completeBefore).put("sessionClock", sessionClock)
         .put("sessionGapMillis", sessionGapMillis).put("last", last)
         .put("windows", w).put("sessions", s).put("starts", st).put("partitions", pm);
@@ -167,7 +169,8 @@ public record TruthReport(String workerId, long seq, long epoch, long completeBe
     array(json, "starts").forEach(v -> starts.add(SessionStart.fromJson(v)));
     List<PartitionMark> partitions = new ArrayList<>();
     array(json, "partitions").forEach(v -> partitions.add(PartitionMark.fromJson(v)));
-    return new TruthReport(Fields.string(json, "workerId"), Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
+    return new TruthReport(Fields.string(json, "workerId"), Fields.string(json, "incarnation"),
+        Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
         Fields.integer(json, "completeBefore"), Fields.integer(json, "sessionClock"),
         Fields.integer(json, "sessionGapMillis"), Fields.bool(json, "last"),
         windows, sessions, starts, partitions);

@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Joins the parts of a user's sessions that a rebalance split between workers, as a session window with
@@ -26,22 +25,28 @@ import java.util.TreeSet;
  */
 final class SessionJoiner {
   private final Map<Integer, TreeMap<Long, SessionPart>> pending = new HashMap<>();
-  /** Start times of possibly-continuing sessions still open, per user. */
-  private final Map<Integer, TreeSet<Long>> openContinuations = new HashMap<>();
+  /** Start times of possibly-continuing sessions still open, per user, with the worker that has them. */
+  private final Map<Integer, TreeMap<Long, String>> openContinuations = new HashMap<>();
   private long gapMillis = Long.MAX_VALUE;
 
   void gap(long millis) {
     gapMillis = millis;
   }
 
-  void started(int user, long start) {
-    openContinuations.computeIfAbsent(user, u -> new TreeSet<>()).add(start);
+  void started(int user, long start, String workerId) {
+    openContinuations.computeIfAbsent(user, u -> new TreeMap<>()).put(start, workerId);
+  }
+
+  /** A lost worker will never close the sessions it opened: forget its notices. */
+  void forget(String workerId) {
+    openContinuations.values().forEach(starts -> starts.values().removeIf(workerId::equals));
+    openContinuations.values().removeIf(Map::isEmpty);
   }
 
   /** Takes a part; returns the sessions that are whole already. */
   List<TruthMerger.Session> add(SessionPart part, List<TruthMerger.Session> out) {
     if (part.continues()) {
-      TreeSet<Long> open = openContinuations.get(part.user());
+      TreeMap<Long, String> open = openContinuations.get(part.user());
       if (open != null) {
         open.remove(part.start());
         if (open.isEmpty()) {
@@ -106,9 +111,9 @@ final class SessionJoiner {
     if (!last.handover()) {
       return true;
     }
-    TreeSet<Long> open = openContinuations.get(user);
-    boolean continuationOpen = open != null && open.ceiling(last.end()) != null
-        && open.ceiling(last.end()) - last.end() < gapMillis;
+    TreeMap<Long, String> open = openContinuations.get(user);
+    Long next = open == null ? null : open.ceilingKey(last.end());
+    boolean continuationOpen = next != null && next - last.end() < gapMillis;
     return !continuationOpen && clock != Long.MIN_VALUE && clock - gapMillis >= last.end();
   }
 

@@ -25,7 +25,14 @@ public final class TruthMerger {
   private final Map<String, WorkerProgress> workers = new HashMap<>();
   private final TreeMap<Long, MergedWindow> open = new TreeMap<>();
   /** Workers lost (not stopped): windows after what they had reported may lack their part. */
-  private final Map<String, Long> lostCompleteBefore = new HashMap<>();
+  private final Map<String, long[]> lost = new HashMap<>();
+  /** A worker that reported this recently counts as live even if the registry does not know it yet. */
+  private static final long RECENT_REPORT_MILLIS = 5000;
+  /** A restarted coordinator publishes nothing until the workers have had time to report. */
+  private static final long STARTUP_MILLIS = 3000;
+  /** How long after its last report a lost worker may still have produced (lease and report period). */
+  private static final long LOST_REACH_MILLIS = 10_000;
+  private final long publishFrom;
   private final SessionJoiner sessions = new SessionJoiner();
   private final List<MergedWindow> finalWindows = new ArrayList<>();
   private final List<Session> finalSessions = new ArrayList<>();
@@ -33,7 +40,9 @@ public final class TruthMerger {
   private long partsAfterPublication;
 
   private static final class WorkerProgress {
+    final String incarnation;
     long seq;
+    long lastReportMillis;
     /**
      * Windows ending at or before this may lack a part this worker reported to a previous coordinator
      * (its first report here was not its first): Long.MIN_VALUE when it has reported only here.
@@ -43,6 +52,20 @@ public final class TruthMerger {
     long sessionClock = Long.MIN_VALUE;
     boolean last;
     List<TruthReport.PartitionMark> marks = List.of();
+
+    WorkerProgress(String incarnation) {
+      this.incarnation = incarnation;
+    }
+  }
+
+  /** For tests: no start-up delay. */
+  public TruthMerger() {
+    this(Long.MIN_VALUE + STARTUP_MILLIS);
+  }
+
+  /** @param startedMillis when this coordinator started: it publishes nothing in its first seconds */
+  public TruthMerger(long startedMillis) {
+    this.publishFrom = startedMillis + STARTUP_MILLIS;
   }
 
   /** A whole session, as published. */
@@ -138,15 +161,26 @@ public final class TruthMerger {
 
   /** Merges a report; false when it was already merged (a re-send) or is older than one merged. */
   public boolean accept(TruthReport report) {
-    WorkerProgress progress = workers.computeIfAbsent(report.workerId(), id -> new WorkerProgress());
+    return accept(report, 0);
+  }
+
+  public boolean accept(TruthReport report, long nowMillis) {
+    WorkerProgress progress = workers.get(report.workerId());
+    if (progress == null || !progress.incarnation.equals(report.incarnation())) {
+      // New, or restarted under the same id (its seq starts again at 1).
+      progress = new WorkerProgress(report.incarnation());
+      workers.put(report.workerId(), progress);
+      lost.remove(report.workerId());
+    }
     if (report.seq() <= progress.seq) {
       return false;
     }
-    if (progress.seq == 0 && report.seq() > 1) {
-      // A restarted coordinator: what the worker reported before went to the previous one, and the windows
-      // it was still waiting on died with it.
-      progress.missedBefore = report.completeBefore();
+    if (report.seq() > progress.seq + 1) {
+      // Reports this coordinator never saw: they went to a previous coordinator (a restart), or the worker
+      // dropped them (it was cut off for hours). Windows they may have completed are flagged.
+      progress.missedBefore = Math.max(progress.missedBefore, report.completeBefore());
     }
+    progress.lastReportMillis = nowMillis;
     progress.seq = report.seq();
     progress.completeBefore = Math.max(progress.completeBefore, report.completeBefore());
     progress.sessionClock = Math.max(progress.sessionClock, report.sessionClock());
@@ -162,7 +196,7 @@ public final class TruthMerger {
       open.computeIfAbsent(part.start(), s -> new MergedWindow(s, part.end())).add(report.workerId(), part);
     }
     for (TruthReport.SessionStart start : report.starts()) {
-      sessions.started(start.user(), start.start());
+      sessions.started(start.user(), start.start(), report.workerId());
     }
     for (TruthReport.SessionPart session : report.sessions()) {
       sessions.add(session, finalSessions);
@@ -174,8 +208,13 @@ public final class TruthMerger {
   /** The worker was declared lost: stop waiting for it, and flag what it may not have reported. */
   public void lost(String workerId) {
     WorkerProgress progress = workers.get(workerId);
-    if (progress != null && !progress.last) {
-      lostCompleteBefore.put(workerId, progress.completeBefore);
+    if (progress != null && !progress.last && !lost.containsKey(workerId)) {
+      // Windows after what it reported and before it surely stopped producing may lack its part.
+      long reach = progress.sessionClock == Long.MIN_VALUE ? progress.completeBefore
+          : progress.sessionClock + LOST_REACH_MILLIS;
+      lost.put(workerId, new long[] {progress.completeBefore, reach});
+      // The sessions it had opened on users it took over will never close: nothing may wait for them.
+      sessions.forget(workerId);
     }
   }
 
@@ -184,9 +223,23 @@ public final class TruthMerger {
    * did. A live worker that has not reported yet holds everything back: it may have sent events already.
    */
   public boolean settle(Set<String> liveWorkers) {
+    return settle(liveWorkers, 0);
+  }
+
+  public boolean settle(Set<String> liveWorkers, long nowMillis) {
+    if (nowMillis < publishFrom) {
+      return false;
+    }
+    Set<String> live = new java.util.HashSet<>(liveWorkers);
+    workers.forEach((id, p) -> {
+      // Reporting but not (yet) registered here, as after a coordinator restart: it may hold back a window.
+      if (!p.last && !lost.containsKey(id) && nowMillis - p.lastReportMillis < RECENT_REPORT_MILLIS) {
+        live.add(id);
+      }
+    });
     long completeBefore = Long.MAX_VALUE;
     long sessionClock = Long.MAX_VALUE;
-    for (String id : liveWorkers) {
+    for (String id : live) {
       WorkerProgress p = workers.get(id);
       if (p == null) {
         completeBefore = Long.MIN_VALUE;
@@ -199,8 +252,8 @@ public final class TruthMerger {
     int before = finalWindows.size() + finalSessions.size();
     while (!open.isEmpty() && open.firstEntry().getValue().end <= completeBefore) {
       MergedWindow w = open.pollFirstEntry().getValue();
-      for (long lostBefore : lostCompleteBefore.values()) {
-        if (lostBefore < w.end) {
+      for (long[] bounds : lost.values()) {
+        if (w.end > bounds[0] && w.start < bounds[1]) {
           w.complete = false;
         }
       }

@@ -79,7 +79,9 @@ public final class TruthPublisher {
     if (producer == null) {
       Properties props = new Properties();
       props.putAll(Map.of("bootstrap.servers", bootstrapServers, "acks", "all", "enable.idempotence", "true",
-          "linger.ms", "20", "max.block.ms", "10000", "compression.type", "lz4"));
+          "linger.ms", "20", "max.block.ms", "10000", "compression.type", "lz4",
+          // Like the workers: an accepted record is never expired, so a long outage delays the truth, not loses it.
+          "delivery.timeout.ms", Integer.toString(Integer.MAX_VALUE)));
       producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
     if (!topicsReady) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class TruthService {
   private static final Logger LOG = LoggerFactory.getLogger(TruthService.class);
 
-  private final TruthMerger merger = new TruthMerger();
+  private final TruthMerger merger = new TruthMerger(System.currentTimeMillis());
   private final TruthStore store;
   private final WatermarkMerger watermarks;
   private final TruthPublisher publisher;
@@ -54,13 +54,13 @@ public final class TruthService {
   }
 
   public void onReport(TruthReport report) {
-    merger.accept(report);
+    merger.accept(report, System.currentTimeMillis());
   }
 
   /** Once a second: settle, publish, and note the workers that were lost. */
   public Future<Void> tick(Set<String> liveWorkers, Set<String> lostWorkers, long nowMillis) {
     lostWorkers.forEach(merger::lost);
-    merger.settle(liveWorkers);
+    merger.settle(liveWorkers, nowMillis);
     List<TruthPublisher.Record> records = new ArrayList<>();
     for (TruthMerger.MergedWindow w : merger.takeWindows()) {
       JsonObject json = TruthJson.window(w);
@@ -79,6 +79,10 @@ public final class TruthService {
       records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), nowMillis));
     }
     if (watermarks != null) {
+      if (!publishing) {
+        // Only the latest watermark of a partition matters: while Kafka is away, do not pile them up.
+        pending.removeIf(r -> r.topic().equals(watermarkTopic));
+      }
       Map<String, Long> clocks = new HashMap<>();
       liveWorkers.forEach(id -> clocks.put(id, merger.clockOf(id)));
       for (JsonObject mark : watermarks.merge(liveWorkers, merger.marks(), clocks, nowMillis)) {

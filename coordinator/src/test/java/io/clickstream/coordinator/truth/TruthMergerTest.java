@@ -17,7 +17,8 @@ class TruthMergerTest {
   private TruthReport report(String worker, long completeBefore, long clock, List<TruthReport.WindowPart> windows,
                              List<SessionPart> sessions, List<SessionStart> starts) {
     long seq = seqs.merge(worker, 1L, Long::sum);
-    return new TruthReport(worker, seq, 1, completeBefore, clock, GAP, false, windows, sessions, starts, List.of());
+    return new TruthReport(worker, "inc-" + worker, seq, 1, completeBefore, clock, GAP, false, windows, sessions, starts,
+        List.of());
   }
 
   private static TruthReport.WindowPart part(long start, long views, long purchases, long revenue, long[] after,
@@ -88,6 +89,51 @@ class TruthMergerTest {
         List.of()));
     merger.settle(Set.of("a"));
     assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(false, true);
+  }
+
+  @Test
+  void aRestartedCoordinatorWaitsAndCountsWorkersThatReportBeforeTheyRegister() {
+    TruthMerger merger = new TruthMerger(1_000_000);
+    merger.accept(report("a", 120_000, 120_000, List.of(part(0, 1, 0, 0, new long[] {0, 0}, 1)), List.of(), List.of()),
+        1_000_500);
+    merger.accept(report("b", 50_000, 50_000, List.of(), List.of(), List.of()), 1_000_500);
+    // Its first seconds: nothing, whatever the registry says.
+    assertThat(merger.settle(Set.of(), 1_002_000)).isFalse();
+    // b reported a second ago but is not registered yet: it still holds the window back.
+    assertThat(merger.settle(Set.of(), 1_004_000)).isFalse();
+    // b silent for 5 s and not live: no longer waited for.
+    assertThat(merger.settle(Set.of(), 1_006_000)).isTrue();
+  }
+
+  @Test
+  void aWorkerRestartedUnderTheSameIdStartsAfresh() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("a", 60_000, 60_000, List.of(), List.of(), List.of()));
+    merger.accept(report("a", 60_000, 60_000, List.of(), List.of(), List.of()));
+    TruthReport restarted = new TruthReport("a", "another-process", 1, 1, 120_000, 120_000, GAP, false,
+        List.of(part(60_000, 2, 0, 0, new long[] {0, 0}, 5)), List.of(), List.of(), List.of());
+    assertThat(merger.accept(restarted)).isTrue();
+    merger.settle(Set.of("a"));
+    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::events).containsExactly(2L);
+  }
+
+  @Test
+  void aLostWorkersFlagReachesOnlyAsFarAsItCouldHaveProduced() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(report("b", 60_000, 60_000, List.of(), List.of(), List.of(new SessionStart(9, 55_000))));
+    merger.accept(report("a", 60_000, 60_000, List.of(), List.of(new SessionPart(9, 1_000, 50_000, 3, false, false, true)),
+        List.of()));
+    merger.lost("b");
+    for (long start = 60_000; start < 300_000; start += 60_000) {
+      merger.accept(report("a", start + 60_000, start + 60_000,
+          List.of(part(start, 1, 0, 0, new long[] {0, 0}, 1)), List.of(), List.of()));
+    }
+    merger.settle(Set.of("a"));
+    // b reported up to 60 s: the window from 60 s may lack its part; later ones cannot.
+    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete)
+        .containsExactly(false, true, true, true);
+    // b's open continuation will never close: a's cut-short session is not held for it.
+    assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(9, 1_000, 50_000, 3, false, GAP));
   }
 
   @Test

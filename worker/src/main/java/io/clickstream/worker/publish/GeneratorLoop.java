@@ -69,6 +69,8 @@ public final class GeneratorLoop {
   private final WorkerStats stats;
   private final byte[] workerIdBytes;
   private final String workerId;
+  /** This process's id in truth reports: a restarted worker with the same WORKER_ID starts afresh. */
+  private final String incarnation = java.util.UUID.randomUUID().toString();
   private final RatePacer pacer = new RatePacer(1.0);
   private final LateEventQueue lateQueue = new LateEventQueue();
   private final EventJsonEncoder encoder = new EventJsonEncoder();
@@ -81,7 +83,11 @@ public final class GeneratorLoop {
   private final long nanoAnchor;
 
   private volatile Holding holding = Holding.NOTHING;
-  private volatile long leaseExpiryNanos = Long.MIN_VALUE;
+  /**
+   * Production is allowed while {@code nanoTime() - leaseExpiryNanos < 0}. Never a sentinel like
+   * Long.MIN_VALUE: the subtraction would overflow and read as a valid lease.
+   */
+  private volatile long leaseExpiryNanos = System.nanoTime();
   private volatile boolean stopping;
   private volatile boolean producing;
   private Header[] headers;
@@ -203,7 +209,7 @@ public final class GeneratorLoop {
 
   /** Revokes the lease at once: nothing new is produced until a new one is granted. */
   public void revokeLease() {
-    leaseExpiryNanos = Long.MIN_VALUE;
+    leaseExpiryNanos = System.nanoTime();
   }
 
   public Holding holding() {
@@ -419,15 +425,24 @@ public final class GeneratorLoop {
 
   private TruthReport cutTruth(long nowNanos, boolean last) {
     long clock = last ? Long.MAX_VALUE : clockMillis(nowNanos);
+    // A purchase still pending may be dated at its checkout (the lease ran out meanwhile): nothing is final
+    // after that time yet.
+    long pending = simulator.hasPendingPurchase() ? simulator.pendingPurchaseTime() : Long.MAX_VALUE;
+    long markClock = Math.min(pending, virtualClock == null ? wallMillis(nowNanos) : clock);
+    clock = Math.min(clock, pending);
+    if (virtualClock != null && !simulator.hasUsers() && lateQueue.size() == 0 && !last) {
+      // On the virtual clock a worker without users does not walk the slots: its clock stands still and
+      // would hold back every window of the cluster. It has nothing to send (membership is fixed in a
+      // seed-exact run), so it bounds nothing.
+      clock = Long.MAX_VALUE;
+    }
     long completeBefore = last ? Long.MAX_VALUE : Math.min(clock, lateQueue.minEventTime());
     TruthRecorder.Cut cut = truth == null ? new TruthRecorder.Cut(List.of(), List.of(), List.of())
         : last ? truth.finish() : truth.cut(clock, completeBefore);
-    long markClock = virtualClock == null ? wallMillis(nowNanos) : clock;
-    return new TruthReport(workerId, ++truthSeq, holding.epoch(), completeBefore, clock, sessionGapMillis, last,
-        cut.windows(),
-        cut.sessions(), cut.starts(), marks.cut(markClock, lateQueue.minEventTimeByPartition(marks.partitions())));
+    return new TruthReport(workerId, incarnation, ++truthSeq, holding.epoch(), completeBefore, clock, sessionGapMillis,
+        last, cut.windows(), cut.sessions(), cut.starts(),
+        marks.cut(markClock, lateQueue.minEventTimeByPartition(marks.partitions())));
   }
-
 
   /** The PURCHASE that follows a CHECKOUT is emitted before anything can interrupt the session. */
   private void finishPendingPurchase() {
@@ -473,7 +488,14 @@ public final class GeneratorLoop {
     sendingSince.lazySet(sendStart);
     try {
       producer.send(record, (metadata, error) -> {
-        marks.completed(partition);
+        if (Thread.currentThread() == thread) {
+          // Called back inside send(), on this thread: a buffer full past max.block.ms or missing metadata.
+          // The record never entered the producer, so it is not in flight and must not count as completed
+          // for the watermark (that would release a bound while earlier sends are still in flight).
+          marks.unsent(partition);
+        } else {
+          marks.completed(partition);
+        }
         if (error == null) {
           stats.acked(System.nanoTime() - sendStart);
         } else {
@@ -481,8 +503,8 @@ public final class GeneratorLoop {
         }
       });
     } catch (RuntimeException error) {
-      // send() itself throws for a buffer full past max.block.ms, a closed producer or a fatal error.
-      marks.completed(partition);
+      // send() itself throws for a closed producer, a serialisation or a fatal error.
+      marks.unsent(partition);
       failed(error);
     } finally {
       sendingSince.lazySet(0);
@@ -505,7 +527,8 @@ public final class GeneratorLoop {
       wait = Math.min(wait, pacer.nextDueNanos() - nowNanos);
     }
     long lateDue = lateQueue.nextDueMillis();
-    if (lateDue != Long.MAX_VALUE) {
+    // On the virtual clock held events fall due with the slots, not with the wall clock.
+    if (lateDue != Long.MAX_VALUE && virtualClock == null) {
       wait = Math.min(wait, (lateDue - wallMillis(nowNanos)) * 1_000_000L);
     }
     if (wait > 0) {

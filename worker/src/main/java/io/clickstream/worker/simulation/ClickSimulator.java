@@ -166,7 +166,8 @@ public final class ClickSimulator {
       purchase(user, now, out);
       return;
     }
-    if (session == null || now - session.lastActivityMillis > behaviour.sessionTimeoutMillis()) {
+    // A pause of exactly the timeout ends the session too: the same boundary as a session window (and the truth).
+    if (session == null || now - session.lastActivityMillis >= behaviour.sessionTimeoutMillis()) {
       view(index, openSession(index, now), out);
     } else {
       choose(index, session, out);

@@ -49,6 +49,11 @@ public final class PartitionMarks {
     lastSent[partition] = clock;
   }
 
+  /** Generator thread: the send failed inside send() and never entered the producer. */
+  public void unsent(int partition) {
+    sent[partition]--;
+  }
+
   /** Producer thread, from the send's callback (success or failure). */
   public void completed(int partition) {
     completed.incrementAndGet(partition);

@@ -27,6 +27,18 @@ class PartitionMarksTest {
   }
 
   @Test
+  void aSendThatFailedInsideSendIsNotInFlight() {
+    PartitionMarks marks = new PartitionMarks(1);
+    marks.sent(0, 1_000, 1_000);
+    marks.sent(0, 1_100, 1_100);
+    marks.unsent(0);
+    // One send in flight: the bound waits for it, and for it only.
+    assertThat(marks.cut(2_000, new long[] {NONE}).get(0).watermark()).isEqualTo(Long.MIN_VALUE);
+    marks.completed(0);
+    assertThat(marks.cut(3_000, new long[] {NONE}).get(0).watermark()).isEqualTo(3_000);
+  }
+
+  @Test
   void heldBackLateEventsBoundTheirPartition() {
     PartitionMarks marks = new PartitionMarks(2);
     List<TruthReport.PartitionMark> cut = marks.cut(10_000, new long[] {7_000, NONE});
