@@ -20,10 +20,12 @@ import java.util.List;
  * @param sessionClock the worker's event clock when the report was cut: every session it opened before
  *     this has been reported, in a start notice or closed; Long.MAX_VALUE in the last report
  * @param sessionGapMillis the inactivity gap that closes a session (the worker's session timeout)
+ * @param heldUntil the latest due time (event clock) of the late events it still holds, Long.MIN_VALUE
+ *     when none: if the worker is lost, it may still send them until then (a freeze, not a death)
  * @param last the worker is stopping: it will generate nothing more
  */
 public record TruthReport(String workerId, String incarnation, long seq, long epoch, long completeBefore, long sessionClock,
-                          long sessionGapMillis, boolean last, List<WindowPart> windows, List<SessionPart> sessions,
+                          long sessionGapMillis, long heldUntil, boolean last, List<WindowPart> windows, List<SessionPart> sessions,
                           List<SessionStart> starts, List<PartitionMark> partitions) {
   public static final String TYPE = "truth";
 
@@ -150,7 +152,7 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
     return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId)
         .put("incarnation", incarnation).put("seq", seq)
         .put("epoch", epoch).put("completeBefore", completeBefore).put("sessionClock", sessionClock)
-        .put("sessionGapMillis", sessionGapMillis).put("last", last)
+        .put("sessionGapMillis", sessionGapMillis).put("heldUntil", heldUntil).put("last", last)
         .put("windows", w).put("sessions", s).put("starts", st).put("partitions", pm);
   }
 
@@ -172,7 +174,7 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
     return new TruthReport(Fields.string(json, "workerId"), Fields.string(json, "incarnation"),
         Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
         Fields.integer(json, "completeBefore"), Fields.integer(json, "sessionClock"),
-        Fields.integer(json, "sessionGapMillis"), Fields.bool(json, "last"),
+        Fields.integer(json, "sessionGapMillis"), Fields.integer(json, "heldUntil"), Fields.bool(json, "last"),
         windows, sessions, starts, partitions);
   }
 

@@ -41,6 +41,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** The topic's partition count, as Kafka reported it at start. */
   private final int partitions;
   private TruthChannel truthChannel;
+  private boolean leftAfterFailure;
   private final CoordinatorLink.Identity identity;
   private final PrometheusMeterRegistry registry;
   private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
@@ -187,6 +188,13 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void report(boolean last) {
+    if (!last && link != null && generator.failed() && !leftAfterFailure) {
+      // A dead generator must not keep its users (and hold the truth back): stop heartbeating, so the
+      // coordinator declares this worker lost and gives its users to others. /ready says why.
+      leftAfterFailure = true;
+      LOG.error("The generator thread died: leaving the cluster's assignments so that the users move elsewhere");
+      link.stop();
+    }
     long now = System.currentTimeMillis();
     WorkerStats.Interval interval = stats.closeInterval(now);
     lastInterval = interval;

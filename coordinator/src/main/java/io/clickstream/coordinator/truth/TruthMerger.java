@@ -43,6 +43,7 @@ public final class TruthMerger {
     final String incarnation;
     long seq;
     long lastReportMillis;
+    long heldUntil = Long.MIN_VALUE;
     /**
      * Windows ending at or before this may lack a part this worker reported to a previous coordinator
      * (its first report here was not its first): Long.MIN_VALUE when it has reported only here.
@@ -181,6 +182,7 @@ public final class TruthMerger {
       progress.missedBefore = Math.max(progress.missedBefore, report.completeBefore());
     }
     progress.lastReportMillis = nowMillis;
+    progress.heldUntil = report.heldUntil();
     progress.seq = report.seq();
     progress.completeBefore = Math.max(progress.completeBefore, report.completeBefore());
     progress.sessionClock = Math.max(progress.sessionClock, report.sessionClock());
@@ -292,6 +294,25 @@ public final class TruthMerger {
     Map<String, List<TruthReport.PartitionMark>> out = new HashMap<>();
     workers.forEach((id, p) -> out.put(id, p.marks));
     return out;
+  }
+
+  /**
+   * Workers not live that may still send held-back late events: lost (perhaps frozen, not dead) before
+   * their held events fell due by the live workers' clock. Their last bounds stay in the watermark.
+   */
+  public Set<String> stillHolding(Set<String> liveWorkers) {
+    long clock = Long.MAX_VALUE;
+    for (String id : liveWorkers) {
+      clock = Math.min(clock, clockOf(id));
+    }
+    Set<String> holding = new java.util.HashSet<>();
+    for (Map.Entry<String, WorkerProgress> e : workers.entrySet()) {
+      WorkerProgress p = e.getValue();
+      if (!liveWorkers.contains(e.getKey()) && !p.last && p.heldUntil != Long.MIN_VALUE && p.heldUntil >= clock) {
+        holding.add(e.getKey());
+      }
+    }
+    return holding;
   }
 
   /** The event clock a worker last reported, Long.MIN_VALUE when none. */

@@ -83,9 +83,11 @@ public final class TruthService {
         // Only the latest watermark of a partition matters: while Kafka is away, do not pile them up.
         pending.removeIf(r -> r.topic().equals(watermarkTopic));
       }
+      Set<String> bounding = new java.util.HashSet<>(liveWorkers);
+      bounding.addAll(merger.stillHolding(liveWorkers));
       Map<String, Long> clocks = new HashMap<>();
-      liveWorkers.forEach(id -> clocks.put(id, merger.clockOf(id)));
-      for (JsonObject mark : watermarks.merge(liveWorkers, merger.marks(), clocks, nowMillis)) {
+      bounding.forEach(id -> clocks.put(id, merger.clockOf(id)));
+      for (JsonObject mark : watermarks.merge(bounding, merger.marks(), clocks, nowMillis)) {
         records.add(new TruthPublisher.Record(watermarkTopic, Integer.toString(mark.getInteger("partition")),
             mark.encode(), nowMillis));
       }

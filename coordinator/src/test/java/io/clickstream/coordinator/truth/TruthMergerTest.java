@@ -17,7 +17,8 @@ class TruthMergerTest {
   private TruthReport report(String worker, long completeBefore, long clock, List<TruthReport.WindowPart> windows,
                              List<SessionPart> sessions, List<SessionStart> starts) {
     long seq = seqs.merge(worker, 1L, Long::sum);
-    return new TruthReport(worker, "inc-" + worker, seq, 1, completeBefore, clock, GAP, false, windows, sessions, starts,
+    return new TruthReport(worker, "inc-" + worker, seq, 1, completeBefore, clock, GAP, Long.MIN_VALUE, false, windows,
+        sessions, starts,
         List.of());
   }
 
@@ -110,7 +111,7 @@ class TruthMergerTest {
     TruthMerger merger = new TruthMerger();
     merger.accept(report("a", 60_000, 60_000, List.of(), List.of(), List.of()));
     merger.accept(report("a", 60_000, 60_000, List.of(), List.of(), List.of()));
-    TruthReport restarted = new TruthReport("a", "another-process", 1, 1, 120_000, 120_000, GAP, false,
+    TruthReport restarted = new TruthReport("a", "another-process", 1, 1, 120_000, 120_000, GAP, Long.MIN_VALUE, false,
         List.of(part(60_000, 2, 0, 0, new long[] {0, 0}, 5)), List.of(), List.of(), List.of());
     assertThat(merger.accept(restarted)).isTrue();
     merger.settle(Set.of("a"));
@@ -134,6 +135,18 @@ class TruthMergerTest {
         .containsExactly(false, true, true, true);
     // b's open continuation will never close: a's cut-short session is not held for it.
     assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(9, 1_000, 50_000, 3, false, GAP));
+  }
+
+  @Test
+  void aLostWorkerStillBoundsTheWatermarkUntilItsHeldEventsFellDue() {
+    TruthMerger merger = new TruthMerger();
+    merger.accept(new TruthReport("b", "inc-b", 1, 1, 50_000, 60_000, GAP, 90_000, false, List.of(), List.of(),
+        List.of(), List.of()));
+    merger.accept(report("a", 60_000, 60_000, List.of(), List.of(), List.of()));
+    merger.lost("b");
+    assertThat(merger.stillHolding(Set.of("a"))).containsExactly("b");
+    merger.accept(report("a", 90_000, 90_001, List.of(), List.of(), List.of()));
+    assertThat(merger.stillHolding(Set.of("a"))).isEmpty();
   }
 
   @Test

@@ -440,7 +440,7 @@ public final class GeneratorLoop {
     TruthRecorder.Cut cut = truth == null ? new TruthRecorder.Cut(List.of(), List.of(), List.of())
         : last ? truth.finish() : truth.cut(clock, completeBefore);
     return new TruthReport(workerId, incarnation, ++truthSeq, holding.epoch(), completeBefore, clock, sessionGapMillis,
-        last, cut.windows(), cut.sessions(), cut.starts(),
+        last ? Long.MIN_VALUE : lateQueue.maxDueMillis(), last, cut.windows(), cut.sessions(), cut.starts(),
         marks.cut(markClock, lateQueue.minEventTimeByPartition(marks.partitions())));
   }
 

@@ -44,6 +44,15 @@ public final class LateEventQueue {
     return min;
   }
 
+  /** The latest due time held, Long.MIN_VALUE when none. A scan, called about once a second. */
+  public long maxDueMillis() {
+    long max = Long.MIN_VALUE;
+    for (Held h : queue) {
+      max = Math.max(max, h.dueMillis);
+    }
+    return max;
+  }
+
   /** The earliest event time held, Long.MAX_VALUE when none. */
   public long minEventTime() {
     long min = Long.MAX_VALUE;
