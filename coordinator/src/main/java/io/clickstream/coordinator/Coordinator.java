@@ -241,7 +241,12 @@ public final class Coordinator {
       // Just started: give workers that survived a coordinator restart time to say what they hold.
       if (!settleTimerSet) {
         settleTimerSet = true;
-        vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> requestRebalance(reason));
+        // Rounded up, and re-armed if it still fires a hair early: a timer that fired inside the settle
+        // window used to drop the request, and the workers waited for the next unrelated rebalance.
+        vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(wait) + 1, id -> {
+          settleTimerSet = false;
+          requestRebalance(reason);
+        });
       }
       return;
     }
