@@ -282,8 +282,15 @@ public final class ClickSimulator {
   }
 
   private int pickIndex() {
-    double[] cumulative = cumulativeActivity;
-    double target = SplitMix.nextDouble(pickRandom, 0) * cumulative[cumulative.length - 1];
+    return weightedIndex(cumulativeActivity, SplitMix.nextDouble(pickRandom, 0));
+  }
+
+  /**
+   * The index i whose weight interval holds {@code u} (uniform in [0, 1)) scaled to the total: the first
+   * i with {@code cumulative[i] > u * total}, by binary search. Shared with {@link PopulationPicker}.
+   */
+  static int weightedIndex(double[] cumulative, double u) {
+    double target = u * cumulative[cumulative.length - 1];
     int lo = 0;
     int hi = cumulative.length - 1;
     while (lo < hi) {

@@ -29,18 +29,6 @@ public final class PopulationPicker {
 
   /** The user (1-based) who acts in the next slot. */
   public int next() {
-    double[] cumulative = cumulativeActivity;
-    double target = SplitMix.nextDouble(random, 0) * cumulative[cumulative.length - 1];
-    int lo = 0;
-    int hi = cumulative.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] <= target) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo + 1;
+    return ClickSimulator.weightedIndex(cumulativeActivity, SplitMix.nextDouble(random, 0)) + 1;
   }
 }
