@@ -436,12 +436,13 @@ public final class GeneratorLoop {
       // seed-exact run), so it bounds nothing.
       clock = Long.MAX_VALUE;
     }
-    long completeBefore = last ? Long.MAX_VALUE : Math.min(clock, lateQueue.minEventTime());
+    LateEventQueue.Bounds held = lateQueue.bounds(marks.partitions());
+    long completeBefore = last ? Long.MAX_VALUE : Math.min(clock, held.minEventTime());
     TruthRecorder.Cut cut = truth == null ? new TruthRecorder.Cut(List.of(), List.of(), List.of())
         : last ? truth.finish() : truth.cut(clock, completeBefore);
     return new TruthReport(workerId, incarnation, ++truthSeq, holding.epoch(), completeBefore, clock, sessionGapMillis,
-        last ? Long.MIN_VALUE : lateQueue.maxDueMillis(), last, cut.windows(), cut.sessions(), cut.starts(),
-        marks.cut(markClock, lateQueue.minEventTimeByPartition(marks.partitions())));
+        last ? Long.MIN_VALUE : held.maxDueMillis(), last, cut.windows(), cut.sessions(), cut.starts(),
+        marks.cut(markClock, held.minEventTimeByPartition()));
   }
 
   /** The PURCHASE that follows a CHECKOUT is emitted before anything can interrupt the session. */

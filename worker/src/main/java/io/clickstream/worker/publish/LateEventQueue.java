@@ -29,37 +29,26 @@ public final class LateEventQueue {
   }
 
   /**
-   * The earliest event time held for each partition, Long.MAX_VALUE where none: what bounds the
-   * perfect watermark. A scan, called about once a second.
+   * What the held events bound, for a truth report: the earliest event time per partition (the perfect
+   * watermark) and overall (the windows that are final), and the latest due time (how long a lost worker
+   * may still send). Empty values: Long.MAX_VALUE for the minima, Long.MIN_VALUE for the maximum.
    */
-  public long[] minEventTimeByPartition(int partitions) {
-    long[] min = new long[partitions];
-    java.util.Arrays.fill(min, Long.MAX_VALUE);
+  public record Bounds(long[] minEventTimeByPartition, long minEventTime, long maxDueMillis) {
+  }
+
+  /** {@link Bounds} in one scan of the queue; called about once a second. */
+  public Bounds bounds(int partitions) {
+    long[] byPartition = new long[partitions];
+    java.util.Arrays.fill(byPartition, Long.MAX_VALUE);
+    long min = Long.MAX_VALUE;
+    long maxDue = Long.MIN_VALUE;
     for (Held h : queue) {
       int p = h.event.partition;
-      if (h.event.eventTime < min[p]) {
-        min[p] = h.event.eventTime;
-      }
-    }
-    return min;
-  }
-
-  /** The latest due time held, Long.MIN_VALUE when none. A scan, called about once a second. */
-  public long maxDueMillis() {
-    long max = Long.MIN_VALUE;
-    for (Held h : queue) {
-      max = Math.max(max, h.dueMillis);
-    }
-    return max;
-  }
-
-  /** The earliest event time held, Long.MAX_VALUE when none. */
-  public long minEventTime() {
-    long min = Long.MAX_VALUE;
-    for (Held h : queue) {
+      byPartition[p] = Math.min(byPartition[p], h.event.eventTime);
       min = Math.min(min, h.event.eventTime);
+      maxDue = Math.max(maxDue, h.dueMillis);
     }
-    return min;
+    return new Bounds(byPartition, min, maxDue);
   }
 
   /** Removes and returns up to {@code limit} events due at {@code nowMillis}, earliest first. */
