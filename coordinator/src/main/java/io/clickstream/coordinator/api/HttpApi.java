@@ -121,11 +121,12 @@ public final class HttpApi {
     return router;
   }
 
-  private static void json(RoutingContext rc, int status, JsonObject body) {
+  static void json(RoutingContext rc, int status, JsonObject body) {
     rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 
-  private static void error(RoutingContext rc, int status, String message) {
+  /** The API's error body, {"error": ..., "status": ...}; also used by {@link TruthApi}. */
+  static void error(RoutingContext rc, int status, String message) {
     if (rc.response().ended()) {
       return;
     }

@@ -2,8 +2,6 @@ package io.clickstream.coordinator.api;
 
 import io.clickstream.coordinator.CoordinatorConfig;
 import io.clickstream.coordinator.truth.TruthStore;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -27,7 +25,7 @@ public final class TruthApi {
     }
     router.get(TRUTH).handler(rc -> {
       if (store == null) {
-        reply(rc, 404, new JsonObject().put("error", "the ground truth is off (TRUTH=off)").put("status", 404));
+        HttpApi.error(rc, 404, "the ground truth is off (TRUTH=off)");
         return;
       }
       long from;
@@ -36,14 +34,14 @@ public final class TruthApi {
         from = time(rc, "from", Long.MIN_VALUE);
         to = time(rc, "to", Long.MAX_VALUE);
       } catch (IllegalArgumentException e) {
-        reply(rc, 400, new JsonObject().put("error", e.getMessage()).put("status", 400));
+        HttpApi.error(rc, 400, e.getMessage());
         return;
       }
       if (to < from) {
-        reply(rc, 400, new JsonObject().put("error", "to (" + to + ") is before from (" + from + ")").put("status", 400));
+        HttpApi.error(rc, 400, "to (" + to + ") is before from (" + from + ")");
         return;
       }
-      reply(rc, 200, store.query(from, to, SESSION_LIMIT));
+      HttpApi.json(rc, 200, store.query(from, to, SESSION_LIMIT));
     });
   }
 
@@ -62,9 +60,5 @@ public final class TruthApi {
             + "2026-11-27T10:00:00Z, got \"" + value + "\"");
       }
     }
-  }
-
-  private static void reply(RoutingContext rc, int status, JsonObject body) {
-    rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
   }
 }
