@@ -36,8 +36,6 @@ public final class TruthMerger {
   private final SessionJoiner sessions = new SessionJoiner();
   private final List<MergedWindow> finalWindows = new ArrayList<>();
   private final List<Session> finalSessions = new ArrayList<>();
-  private long reportsMerged;
-  private long partsAfterPublication;
 
   private static final class WorkerProgress {
     final String incarnation;
@@ -192,7 +190,6 @@ public final class TruthMerger {
     for (TruthReport.WindowPart part : report.windows()) {
       if (!open.containsKey(part.start()) && published(part.start())) {
         // A straggler (a worker that was declared lost, then woke): the window is out already.
-        partsAfterPublication++;
         continue;
       }
       open.computeIfAbsent(part.start(), s -> new MergedWindow(s, part.end())).add(report.workerId(), part);
@@ -203,7 +200,6 @@ public final class TruthMerger {
     for (TruthReport.SessionPart session : report.sessions()) {
       sessions.add(session, finalSessions);
     }
-    reportsMerged++;
     return true;
   }
 
@@ -321,23 +317,7 @@ public final class TruthMerger {
     return p == null ? Long.MIN_VALUE : p.sessionClock;
   }
 
-  public boolean hasReported(String workerId) {
-    return workers.containsKey(workerId);
-  }
-
-  public int openWindows() {
-    return open.size();
-  }
-
   public int pendingSessions() {
     return sessions.pending();
-  }
-
-  public long reportsMerged() {
-    return reportsMerged;
-  }
-
-  public long partsAfterPublication() {
-    return partsAfterPublication;
   }
 }

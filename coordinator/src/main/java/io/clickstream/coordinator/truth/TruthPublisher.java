@@ -62,10 +62,6 @@ public final class TruthPublisher {
     });
   }
 
-  public long failed() {
-    return failed;
-  }
-
   public Future<Void> close() {
     return vertx.executeBlocking(() -> {
       if (producer != null) {

@@ -45,14 +45,6 @@ public final class TruthService {
     return topic + ".watermarks";
   }
 
-  public TruthStore store() {
-    return store;
-  }
-
-  public TruthMerger merger() {
-    return merger;
-  }
-
   public void onReport(TruthReport report) {
     merger.accept(report, System.currentTimeMillis());
   }
@@ -104,11 +96,6 @@ public final class TruthService {
         .onSuccess(v -> pending.subList(0, batch.size()).clear())
         .onFailure(err -> LOG.warn("Publishing {} truth records failed, retrying in a second: {}", batch.size(),
             err.toString()));
-  }
-
-  /** Records waiting to be handed to Kafka. */
-  public int pendingRecords() {
-    return pending.size();
   }
 
   public Future<Void> close() {
