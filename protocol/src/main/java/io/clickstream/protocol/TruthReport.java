@@ -195,25 +195,23 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
   }
 
   private static long[] longs(JsonObject json, String field) {
-    JsonArray a = array(json, field);
-    long[] out = new long[a.size()];
-    for (int i = 0; i < out.length; i++) {
-      if (!(a.getValue(i) instanceof Number n) || a.getValue(i) instanceof Double) {
-        throw new MessageFormatException("field '" + field + "' must hold integers, got " + a.getValue(i));
-      }
-      out[i] = n.longValue();
-    }
-    return out;
+    return integers(array(json, field), bad -> "field '" + field + "' must hold integers, got " + bad);
   }
 
   private static long[] numbers(Object value, int count, String what) {
+    String problem = what + " must be an array of " + count + " integers, got " + value;
     if (!(value instanceof JsonArray a) || a.size() != count) {
-      throw new MessageFormatException(what + " must be an array of " + count + " integers, got " + value);
+      throw new MessageFormatException(problem);
     }
-    long[] out = new long[count];
-    for (int i = 0; i < count; i++) {
+    return integers(a, bad -> problem);
+  }
+
+  /** The array's values as longs; the first value that is not an integer is refused with {@code problem}. */
+  private static long[] integers(JsonArray a, java.util.function.Function<Object, String> problem) {
+    long[] out = new long[a.size()];
+    for (int i = 0; i < out.length; i++) {
       if (!(a.getValue(i) instanceof Number n) || a.getValue(i) instanceof Double) {
-        throw new MessageFormatException(what + " must be an array of " + count + " integers, got " + value);
+        throw new MessageFormatException(problem.apply(a.getValue(i)));
       }
       out[i] = n.longValue();
     }

@@ -44,8 +44,7 @@ public final class KafkaPreflight {
       Set<String> topics = admin.listTopics().names().get(timeoutMillis, TimeUnit.MILLISECONDS);
       if (topics.contains(config.topic())) {
         checkRetention(admin, config, timeoutMillis);
-        int partitions = admin.describeTopics(List.of(config.topic())).allTopicNames()
-            .get(timeoutMillis, TimeUnit.MILLISECONDS).get(config.topic()).partitions().size();
+        int partitions = partitionCount(admin, config.topic(), timeoutMillis);
         LOG.info("Topic '{}' exists with {} partitions", config.topic(), partitions);
         return partitions;
       }
@@ -66,8 +65,7 @@ public final class KafkaPreflight {
           throw e;
         }
         // Another worker created it at the same moment.
-        return admin.describeTopics(List.of(config.topic())).allTopicNames()
-            .get(timeoutMillis, TimeUnit.MILLISECONDS).get(config.topic()).partitions().size();
+        return partitionCount(admin, config.topic(), timeoutMillis);
       }
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException("cannot reach Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
@@ -87,6 +85,12 @@ public final class KafkaPreflight {
       throw new KafkaUnavailableException("cannot create a Kafka client for KAFKA_BOOTSTRAP_SERVERS="
           + config.bootstrapServers() + ": " + e.getMessage(), e);
     }
+  }
+
+  private static int partitionCount(Admin admin, String topic, long timeoutMillis)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    return admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).get(topic)
+        .partitions().size();
   }
 
   /** Thrown when the topic would delete what the virtual clock produces. */
