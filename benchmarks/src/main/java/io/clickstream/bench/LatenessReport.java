@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads a topic and prints the late events' delays as a histogram next to the chosen distribution:
@@ -40,13 +37,8 @@ public final class LatenessReport {
     List<Long> planned = new ArrayList<>();
     List<Long> observed = new ArrayList<>();
     long total = 0;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(args[1]).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> consumer = OffsetSampler.bytesConsumer(args[0])) {
+      List<TopicPartition> partitions = OffsetSampler.partitionsOf(consumer, args[1]);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       var ends = consumer.endOffsets(partitions);

@@ -19,19 +19,28 @@ public final class OffsetSampler {
   private OffsetSampler() {
   }
 
+  /** A consumer of raw records without a group: the bench tools assign partitions themselves. */
+  static KafkaConsumer<byte[], byte[]> bytesConsumer(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    return new KafkaConsumer<>(props);
+  }
+
+  static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(p.topic(), p.partition()))
+        .collect(Collectors.toList());
+  }
+
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 2) {
       System.err.println("usage: OffsetSampler BOOTSTRAP TOPIC [INTERVAL_MS=1000]");
       System.exit(2);
     }
     long interval = args.length > 2 ? Long.parseLong(args[2]) : 1000;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(args[1]).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+    try (KafkaConsumer<byte[], byte[]> consumer = bytesConsumer(args[0])) {
+      List<TopicPartition> partitions = partitionsOf(consumer, args[1]);
       long next = System.currentTimeMillis();
       while (true) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);

@@ -268,7 +268,8 @@ final class ClusterFixture implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A port nobody listens on right now, for a process about to be started. */
+  static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

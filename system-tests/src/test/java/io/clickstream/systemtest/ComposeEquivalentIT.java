@@ -84,7 +84,7 @@ class ComposeEquivalentIT {
     long started = System.nanoTime();
     kafka = EmbeddedKafka.start();
     int clusterPort = freePortBlock();
-    httpPort = freePort();
+    httpPort = ClusterFixture.freePort();
 
     Map<String, String> coordinatorEnv = containerEnv("coordinator", COORDINATOR_IP, app, clusterPort);
     assertThat(coordinatorEnv.get("HTTP_PORT")).as("the compose file's HTTP_PORT").isEqualTo("8088");
@@ -99,7 +99,7 @@ class ComposeEquivalentIT {
       String name = "worker-" + (i + 1);
       Map<String, String> env = containerEnv("worker", WORKER_IPS.get(i), app, clusterPort);
       assertThat(env.get("METRICS_PORT")).as("the compose file's METRICS_PORT").isEqualTo("9100");
-      int metricsPort = freePort();
+      int metricsPort = ClusterFixture.freePort();
       metricsPorts.put(name, metricsPort);
       env.put("METRICS_PORT", Integer.toString(metricsPort));
       processes.add(startMember(name, WORKER_IPS.get(i), env));
@@ -306,14 +306,6 @@ class ComposeEquivalentIT {
   private static void write(Path file, String text) throws IOException {
     Files.writeString(file, text);
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** A Hazelcast base port whose first ports are free on every member address. */
