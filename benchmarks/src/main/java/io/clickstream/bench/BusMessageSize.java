@@ -23,8 +23,8 @@ public final class BusMessageSize {
       interval.put(t, 12_345L);
     }
     StatsReport stats = new StatsReport("worker-1", "127.0.0.1", 123_456, 7, new UserRange(250_001, 500_000),
-        25_000.0, true, new Counters(987_654_321L, 987_654_000L, 0, 321, 49_382_716L), byType, 1000,
-        new Counters(25_000, 24_990, 0, 321, 1250), interval, 3.2, 12.5, 40.1, 0.1, 1.2, 8.4, null);
+        25_000.0, true, new Counters(987_654_321L, 987_654_000L, 0, 321, 49_382_716L, 0), byType, 1000,
+        new Counters(25_000, 24_990, 0, 321, 1250, 0), interval, 3.2, 12.5, 40.1, 0.1, 1.2, 8.4, null);
     int statsBytes = stats.toJson().encode().length();
     int heartbeatBytes = new Heartbeat("worker-1", 7).toJson().encode().length();
     System.out.printf("stats report JSON: %d bytes; heartbeat JSON: %d bytes%n", statsBytes, heartbeatBytes);

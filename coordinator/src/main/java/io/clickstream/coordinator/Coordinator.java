@@ -132,7 +132,11 @@ public final class Coordinator {
     if (entry == null) {
       return new HeartbeatReply(coordinatorId, nodeId, false, 0);
     }
-    if (heartbeat.heldEpoch() < entry.heldEpoch() && !rebalancing) {
+    if (heartbeat.draining() && entry.startDraining()) {
+      LOG.info("Worker {} is stopping (delivering its held-back events); its users {} will be reassigned",
+          heartbeat.workerId(), entry.heldUsers());
+      requestRebalance("worker " + heartbeat.workerId() + " draining");
+    } else if (heartbeat.heldEpoch() < entry.heldEpoch() && !rebalancing) {
       // It missed an assignment (a lost message): send the whole target again.
       requestRebalance("worker " + heartbeat.workerId() + " behind at epoch " + heartbeat.heldEpoch());
     }
@@ -281,9 +285,12 @@ public final class Coordinator {
     List<WorkerEntry> live = registry.live();
     Map<String, UserRange> held = new LinkedHashMap<>();
     live.forEach(w -> held.put(w.id(), w.heldUsers()));
+    // A draining worker is live (it still reports) but gets no users: it is left out of the split, so the
+    // plan revokes what it holds.
+    List<String> producers = live.stream().filter(w -> !w.draining()).map(WorkerEntry::id).toList();
     // Below MIN_WORKERS nobody gets users yet: the fleet starts with one split, without a rebalance.
-    Map<String, UserRange> target = Partitioner.split(live.size() < config.minWorkers() ? 0 : config.numUsers(),
-        live.stream().map(WorkerEntry::id).toList());
+    Map<String, UserRange> target = Partitioner.split(producers.size() < config.minWorkers() ? 0 : config.numUsers(),
+        producers);
     RebalancePlan plan = RebalancePlan.between(held, target);
     return sendAll(plan.revocations())
         .compose(v -> waitForLostLeases())

@@ -25,10 +25,12 @@ class MessageRoundTripTest {
     assertThat(viaWire(rr.toJson(), RegistrationReply::fromJson)).isEqualTo(rr);
     Heartbeat h = new Heartbeat("w1", 9);
     assertThat(viaWire(h.toJson(), Heartbeat::fromJson)).isEqualTo(h);
+    Heartbeat draining = new Heartbeat("w1", 9, true);
+    assertThat(viaWire(draining.toJson(), Heartbeat::fromJson)).isEqualTo(draining);
     HeartbeatReply hr = new HeartbeatReply("c1", "node-c", false, 3000);
     assertThat(viaWire(hr.toJson(), HeartbeatReply::fromJson)).isEqualTo(hr);
     StatsReport s = new StatsReport("w1", "h", 3, 7, new UserRange(2, 9), 50.0, true,
-        new Counters(10, 8, 1, 1, 2), Map.of("VIEW", 10L), 1000, new Counters(5, 4, 0, 1, 1), Map.of("VIEW", 5L),
+        new Counters(10, 8, 1, 1, 2, 1), Map.of("VIEW", 10L), 1000, new Counters(5, 4, 0, 1, 1, 0), Map.of("VIEW", 5L),
         1.5, 9.0, 12.0, 0.1, 0.5, 2.0, "boom");
     assertThat(viaWire(s.toJson(), StatsReport::fromJson)).isEqualTo(s);
   }

@@ -31,6 +31,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *     simulator's session timeout and the ground truth's session gap
  * @param virtualClock null on the wall clock (CLOCK=wall, the default)
  * @param lateSkew LATE_SKEW as given, checked for syntax; resolved once the partition count is known
+ * @param paymentMillis the mean payment step between a CHECKOUT and its PURCHASE (PAYMENT_SECONDS)
+ * @param stopDrainSeconds how long a stop waits for held-back late events to fall due (STOP_DRAIN_SECONDS)
  */
 public record WorkerConfig(String bootstrapServers, String topic, int topicPartitions, int topicReplicationFactor,
                            double eventsPerSecond, int numUsers, int numProducts, double latePercentage,
@@ -40,7 +42,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            LateDelay lateDelay, GeneratorLoop.RecordHeaders recordHeaders, String metricsHost,
                            int metricsPort,
                            ClusterConfig cluster, long sessionTimeoutMillis, Truth truth,
-                           io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew) {
+                           io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew,
+                           long paymentMillis, int stopDrainSeconds) {
   public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
   public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
   /** Property names whose values never appear in logs. */
@@ -90,6 +93,9 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
       }
       sessionTimeoutMillis = env.intIn("SESSION_TIMEOUT_SECONDS", 1800, 1, 604_800) * 1000L;
     }
+    long paymentMillis = paymentMillis(env, sessionTimeoutMillis);
+    // By default a stop waits for everything held back: the last late event is due MAX_LATE_SECONDS after it.
+    int stopDrain = env.intIn("STOP_DRAIN_SECONDS", maxLate, 0, 86_400);
     Truth truth = truth(env);
     io.clickstream.worker.publish.VirtualClock virtualClock = virtualClock(env, rate);
     String lateSkew = env.string("LATE_SKEW", "none");
@@ -127,7 +133,26 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
         sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, recordHeaders,
-        metricsHost, metricsPort, cluster, sessionTimeoutMillis, truth, virtualClock, lateSkew);
+        metricsHost, metricsPort, cluster, sessionTimeoutMillis, truth, virtualClock, lateSkew, paymentMillis, stopDrain);
+  }
+
+  /**
+   * PAYMENT_SECONDS, the mean payment step (each payment takes 0.5 to 1.5 times it): 3 s by default, or a
+   * quarter of a session timeout shorter than 12 s (short timeouts are for tests). A payment must end
+   * inside the session, or the PURCHASE would open a session of its own.
+   */
+  private static long paymentMillis(EnvReader env, long sessionTimeoutMillis) {
+    if (env.value("PAYMENT_SECONDS") == null) {
+      return Math.min(io.clickstream.worker.simulation.Behaviour.DEFAULT_PAYMENT_MILLIS, sessionTimeoutMillis / 4);
+    }
+    double seconds = env.doubleIn("PAYMENT_SECONDS", 3, 0.001, 3600);
+    long millis = Math.round(seconds * 1000);
+    if (millis * 3 / 2 >= sessionTimeoutMillis) {
+      env.problem("PAYMENT_SECONDS must be less than two thirds of the session timeout (" + sessionTimeoutMillis / 1000
+          + " s): a payment takes up to 1.5 times it and must end inside the session, got \""
+          + env.value("PAYMENT_SECONDS") + "\"");
+    }
+    return millis;
   }
 
   private static Truth truth(EnvReader env) {
@@ -270,7 +295,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     return "bootstrap=" + bootstrapServers + ", topic=" + topic + " (" + topicPartitions + " partitions), events/s="
         + eventsPerSecond + ", users=" + numUsers + ", products=" + numProducts + ", late=" + latePercentage
         + "% (" + lateDelay.describe() + ", skew " + lateSkew + "), maxLate=" + maxLateSeconds + "s, sessionTimeout="
-        + sessionTimeoutMillis / 1000 + "s, truth=" + truth.describe() + ", clock="
+        + sessionTimeoutMillis / 1000 + "s, payment=" + paymentMillis + "ms, stopDrain=" + stopDrainSeconds
+        + "s, truth=" + truth.describe() + ", clock="
         + (virtualClock == null ? "wall" : "virtual from " + java.time.Instant.ofEpochMilli(virtualClock.startMillis())
             + (virtualClock.hasEnd() ? " to " + java.time.Instant.ofEpochMilli(virtualClock.endMillis()) : ""))
         + ", seed="

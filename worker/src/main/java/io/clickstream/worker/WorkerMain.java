@@ -5,7 +5,7 @@ import io.clickstream.protocol.ConfigException;
 import io.clickstream.protocol.MetricsSupport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
-import io.clickstream.protocol.ShutdownHook;
+import io.clickstream.protocol.StopSignals;
 import io.clickstream.worker.cluster.CoordinatorLink;
 import io.clickstream.worker.publish.KafkaPreflight;
 import io.vertx.core.Future;
@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerMain {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
-  private static final long SHUTDOWN_TIMEOUT_SECONDS = 25;
+  /**
+   * Beyond STOP_DRAIN_SECONDS, what a stop may take: the producer's bounded close (15 s), the last truth
+   * report (10 s) and leaving the cluster. Past it the stop is cut short; 20 s later the process ends anyway.
+   */
+  static final long STOP_MARGIN_SECONDS = 40;
 
   private WorkerMain() {
   }
@@ -61,28 +65,58 @@ public final class WorkerMain {
     long pid = ProcessHandle.current().pid();
     PrometheusMeterRegistry registry = MetricsSupport.newRegistry("worker");
     Future<Vertx> deployed;
+    WorkerVerticle[] verticle = new WorkerVerticle[1];
     if (config.standalone()) {
       Vertx vertx = MetricsSupport.builder(registry, new VertxOptions()).build();
       CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), "standalone",
           config.cluster().publicHost(), pid, 0);
-      deployed = vertx.deployVerticle(new WorkerVerticle(config, partitions, identity, registry, null)).map(id -> vertx);
+      verticle[0] = new WorkerVerticle(config, partitions, identity, registry, null);
+      deployed = vertx.deployVerticle(verticle[0]).map(id -> vertx);
     } else {
       deployed = ClusterBootstrap.start(config.cluster(), registry).compose(clustered -> {
         CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), clustered.nodeId(),
             config.cluster().publicHost(), pid, config.metricsPort());
-        return clustered.vertx()
-            .deployVerticle(new WorkerVerticle(config, partitions, identity, registry, clustered.clusterManager()::getNodes))
-            .map(id -> clustered.vertx());
+        verticle[0] = new WorkerVerticle(config, partitions, identity, registry, clustered.clusterManager()::getNodes);
+        return clustered.vertx().deployVerticle(verticle[0]).map(id -> clustered.vertx());
       });
     }
     deployed
         .onSuccess(vertx -> {
-          ShutdownHook.install(vertx, "worker", SHUTDOWN_TIMEOUT_SECONDS);
+          StopSignals.install("worker", () -> stop(vertx, verticle[0], config.stopDrainSeconds()), verticle[0]::forceStop);
           LOG.info("Worker {} running ({})", config.workerId(), config.standalone() ? "standalone" : "clustered");
         })
         .onFailure(err -> {
           LOG.error("clickstream worker failed to start: {}", err.toString(), err);
           System.exit(1);
         });
+  }
+
+  /**
+   * The graceful stop (first signal): closing Vert.x undeploys the worker, whose stop waits for the held-back
+   * events ({@link WorkerVerticle#gracefulStop}); then the process exits. A watchdog cuts the stop short
+   * if it takes longer than it may, and ends the process if even that does not help.
+   */
+  private static void stop(Vertx vertx, WorkerVerticle verticle, long drainSeconds) {
+    long limit = drainSeconds + STOP_MARGIN_SECONDS;
+    Thread watchdog = new Thread(() -> {
+      try {
+        Thread.sleep(limit * 1000);
+        LOG.warn("The stop took more than {} s (STOP_DRAIN_SECONDS + {} s): cutting it short", limit, STOP_MARGIN_SECONDS);
+        verticle.forceStop();
+        Thread.sleep(20_000);
+        LOG.error("The stop did not end: exiting now");
+        Runtime.getRuntime().halt(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "clickstream-stop-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    vertx.close().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.error("Worker did not close cleanly: {}", ar.cause().toString());
+      }
+      System.exit(ar.succeeded() ? 0 : 1);
+    });
   }
 }

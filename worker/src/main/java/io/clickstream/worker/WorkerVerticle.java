@@ -56,6 +56,8 @@ public final class WorkerVerticle extends VerticleBase {
   private Counters lastLogged = Counters.ZERO;
   private long lastLogMillis;
   private WorkerStats.Interval lastInterval;
+  /** The stop in progress, or null: a stop may be asked for twice (a signal, then the undeploy). */
+  private Future<Void> stopping;
 
   public WorkerVerticle(WorkerConfig config, int partitions, CoordinatorLink.Identity identity,
                         PrometheusMeterRegistry registry,
@@ -77,7 +79,8 @@ public final class WorkerVerticle extends VerticleBase {
     LateSkew lateSkew = LateSkew.parse(config.lateSkew(), config.catalogSeed(), partitions,
         user -> Ids.partitionOf(user, partitions));
     ClickSimulator simulator = new ClickSimulator(new Catalog(config.numProducts(), config.catalogSeed()),
-        Behaviour.withTimeoutMillis(config.latePercentage(), config.lateDelay(), config.sessionTimeoutMillis()),
+        Behaviour.withTimeoutMillis(config.latePercentage(), config.lateDelay(), config.sessionTimeoutMillis(),
+            config.paymentMillis()),
         SplitMix.mix(userSeed), lateSkew, config.virtualClock() != null);
     // An interceptor may keep records after send(): then values must not share arrays.
     boolean reuseValues = !config.producerProperties().containsKey("interceptor.classes");
@@ -87,7 +90,7 @@ public final class WorkerVerticle extends VerticleBase {
         truthSettings.latenessSeconds(), config.sessionTimeoutMillis()) : null;
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
         new GeneratorLoop.Options(config.recordHeaders(), reuseValues, partitions, truth, config.virtualClock(),
-            config.numUsers()));
+            config.numUsers(), config.stopDrainSeconds() * 1000L));
     generator.start();
     metrics = new WorkerMetrics(registry, stats, generator, config.metricsPort() != 0);
     Future<Void> control;
@@ -148,14 +151,40 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (reportTimer >= 0) {
-      vertx.cancelTimer(reportTimer);
+    return gracefulStop();
+  }
+
+  /**
+   * Stops generating at once and tells the coordinator, which moves the users elsewhere; then waits while
+   * the held-back late events go out at their due times (at most STOP_DRAIN_SECONDS), still heartbeating
+   * and reporting stats and truth; then the last report and the last truth, and the worker leaves.
+   * Idempotent: runs on this verticle's context.
+   */
+  public Future<Void> gracefulStop() {
+    if (stopping == null) {
+      if (link != null) {
+        link.drain();
+      }
+      stopping = stopSequence();
     }
-    // The generator stops and the last truth report (the sessions it hands over) is delivered while the
-    // worker still heartbeats: its users move only after the coordinator has that report, so a new owner's
-    // sessions can never be merged before their predecessors arrive.
+    return stopping;
+  }
+
+  /** Ends the stop's wait: what is still held back goes out now, marked as sent early. */
+  public void forceStop() {
+    generator.force();
+  }
+
+  private Future<Void> stopSequence() {
+    // The last truth report (every window final) is delivered while the worker still heartbeats, so the
+    // coordinator keeps taking it; the report timer runs on through the drain.
     return Future.fromCompletionStage(generator.stop(), context)
-        .andThen(ar -> report(true))
+        .andThen(ar -> {
+          if (reportTimer >= 0) {
+            vertx.cancelTimer(reportTimer);
+          }
+          report(true);
+        })
         // Each step runs even if one before failed; the last line says whether something did.
         .eventually(this::deliverLastTruth)
         .eventually(() -> link == null ? Future.succeededFuture() : link.stop())
@@ -163,10 +192,11 @@ public final class WorkerVerticle extends VerticleBase {
         .eventually(() -> producer.close())
         .andThen(ar -> {
           Counters t = stats.totals();
-          LOG.info("Stopped. Final totals: {} generated, {} acked, {} failed, {} pending, {} late{}",
-              t.generated(), t.acked(), t.failed(), t.pending(), t.late(),
+          LOG.info("Stopped. Final totals: {} generated, {} acked, {} failed, {} pending, {} late, {} sent early{}",
+              t.generated(), t.acked(), t.failed(), t.pending(), t.late(), t.sentEarly(),
               ar.failed() ? " (close failed: " + ar.cause().getMessage() + ")" : "");
-        });
+        })
+        .mapEmpty();
   }
 
   /**
@@ -210,7 +240,11 @@ public final class WorkerVerticle extends VerticleBase {
           Math.max(interval.lagMaxMs(), stall), interval.lastError());
       vertx.eventBus().send(Protocol.STATS, report.toJson());
       if (!last) {
-        Future.fromCompletionStage(generator.truthReport(), context).onSuccess(truthChannel::offer);
+        Future.fromCompletionStage(generator.truthReport(), context).onSuccess(truth -> {
+          if (truth != null) {
+            truthChannel.offer(truth);
+          }
+        });
       }
     }
     if (last || now - lastLogMillis >= config.statsLogSeconds() * 1000L) {
@@ -226,10 +260,12 @@ public final class WorkerVerticle extends VerticleBase {
     double rate = (t.acked() - lastLogged.acked()) / seconds;
     double latePct = t.generated() == 0 ? 0 : 100.0 * t.late() / t.generated();
     Holding held = generator.holding();
-    LOG.info(String.format("Events: %,d generated, %,.1f/s acked over %.0fs, %,d acked, %,d late (%.1f%%), %,d failed,"
-            + " %,d pending, send lag p99 %.1f ms, users %s at %,.1f/s target%s",
-        t.generated(), rate, seconds, t.acked(), t.late(), latePct, t.failed(), t.pending(), interval.lagP99Ms(),
-        held.users(), held.eventsPerSecond(), generator.producing() ? "" : " (not producing)"));
+    String state = generator.draining() ? String.format(java.util.Locale.ROOT, " (stopping: %,d held-back late events to go)",
+        generator.heldLateEvents()) : generator.producing() ? "" : " (not producing)";
+    LOG.info(String.format(java.util.Locale.ROOT, "Events: %,d generated, %,.1f/s acked over %.0fs, %,d acked, %,d late"
+            + " (%.1f%%), %,d failed, %,d pending, %,d sent early, send lag p99 %.1f ms, users %s at %,.1f/s target%s",
+        t.generated(), rate, seconds, t.acked(), t.late(), latePct, t.failed(), t.pending(), t.sentEarly(),
+        interval.lagP99Ms(), held.users(), held.eventsPerSecond(), state));
     lastLogged = t;
     lastLogMillis = now;
   }

@@ -33,6 +33,7 @@ public final class StatusView {
           .put("host", w.registration().host())
           .put("pid", w.registration().pid())
           .put("state", w.isLive() ? "live" : "lost")
+          .put("draining", w.draining())
           .put("users", new JsonObject().put("from", users.isEmpty() ? 0 : users.from()).put("to", users.isEmpty() ? 0 : users.to()))
           .put("userCount", users.size())
           .put("targetRate", w.isLive() ? w.assignedRate() : 0.0)
@@ -40,7 +41,7 @@ public final class StatusView {
           .put("producing", r != null && fresh && r.producing())
           .put("epoch", w.heldEpoch())
           .put("generated", t.generated()).put("acked", t.acked()).put("failed", t.failed())
-          .put("pending", t.pending()).put("late", t.late())
+          .put("pending", t.pending()).put("late", t.late()).put("sentEarly", t.sentEarly())
           .put("sendLagMs", r == null ? 0.0 : r.sendLagP99Ms())
           .put("ackLatencyP99Ms", r == null ? 0.0 : r.ackLatencyP99Ms());
       if (!w.isLive()) {

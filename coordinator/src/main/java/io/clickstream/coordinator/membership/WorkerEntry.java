@@ -23,6 +23,8 @@ public final class WorkerEntry {
   private double assignedRate;
   private long lostAtMillis;
   private String lostReason;
+  /** Stopping: it gets no users, but stays live and reporting until it leaves. */
+  private boolean draining;
 
   WorkerEntry(Registration registration, long now) {
     this.registration = registration;
@@ -68,6 +70,17 @@ public final class WorkerEntry {
     return assignedRate;
   }
 
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Marks the worker draining; returns true the first time. */
+  public boolean startDraining() {
+    boolean first = !draining;
+    draining = true;
+    return first;
+  }
+
   public long lostAtMillis() {
     return lostAtMillis;
   }
@@ -89,6 +102,7 @@ public final class WorkerEntry {
     heldUsers = r.heldUsers();
     heldEpoch = r.heldEpoch();
     lostReason = null;
+    draining = false;
   }
 
   void heartbeat(long now) {

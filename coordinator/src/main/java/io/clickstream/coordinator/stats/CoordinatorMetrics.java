@@ -31,6 +31,8 @@ public final class CoordinatorMetrics {
         .description("Events whose send failed, all workers").register(registry);
     FunctionCounter.builder("clickstream.cluster.events.late", stats, s -> s.totals().late())
         .description("Events generated to arrive late, all workers").register(registry);
+    FunctionCounter.builder("clickstream.cluster.events.sent.early", stats, s -> s.totals().sentEarly())
+        .description("Late events sent before their due time by a forced stop, all workers").register(registry);
     gauge(registry, "clickstream.cluster.events.pending", "Generated, not yet acknowledged or failed",
         () -> stats.totals().pending());
     gauge(registry, "clickstream.cluster.rate.target", "Target events per second of the cluster", c::effectiveRate);

@@ -45,6 +45,8 @@ public final class CoordinatorLink {
   private boolean pausedForAbsenceLogged;
   /** NUM_USERS as the coordinator has it; 0 until registered. */
   private int population;
+  /** Stopping: the heartbeats ask the coordinator to move this worker's users elsewhere. */
+  private boolean draining;
 
   /** Who this worker is, as told to the coordinator. */
   public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
@@ -66,6 +68,19 @@ public final class CoordinatorLink {
       heartbeatTimer = vertx.setPeriodic(HEARTBEAT_INTERVAL_MILLIS, id -> beat());
       register();
     });
+  }
+
+  /**
+   * The worker is stopping but still delivers held-back events: from now on the heartbeats say so, and
+   * the coordinator gives its users to the others while it keeps taking this worker's reports.
+   */
+  public void drain() {
+    if (!draining) {
+      draining = true;
+      if (heartbeatTimer >= 0) {
+        beat();
+      }
+    }
   }
 
   public Future<Void> stop() {
@@ -111,7 +126,7 @@ public final class CoordinatorLink {
 
   private void beat() {
     long sentAt = System.nanoTime();
-    Heartbeat heartbeat = new Heartbeat(identity.workerId(), generator.holding().epoch());
+    Heartbeat heartbeat = new Heartbeat(identity.workerId(), generator.holding().epoch(), draining);
     vertx.eventBus().request(Protocol.HEARTBEAT, heartbeat.toJson(), options())
         .map(reply -> HeartbeatReply.fromJson(reply.body()))
         .onSuccess(reply -> onHeartbeatReply(reply, sentAt))

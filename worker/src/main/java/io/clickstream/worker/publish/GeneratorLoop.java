@@ -39,6 +39,8 @@ public final class GeneratorLoop {
   public static final String HEADER_WORKER = "clickstream.worker";
   public static final String HEADER_EPOCH = "clickstream.epoch";
   public static final String HEADER_LATE_DELAY = "clickstream.late-delay-ms";
+  /** On a late event sent before its due time (a forced stop): how many ms early. */
+  public static final String HEADER_SENT_EARLY = "clickstream.sent-early-ms";
 
   private final ClickSimulator simulator;
   private final RecordHeaders recordHeaders;
@@ -50,6 +52,7 @@ public final class GeneratorLoop {
   /** The population's size when the coordinator does not say it (NUM_USERS). */
   private final int defaultPopulation;
   private final long sessionGapMillis;
+  private final long stopDrainNanos;
 
   /**
    * Which record headers to stamp. Measured at full speed (docs/BENCHMARKS.md), headers on every record
@@ -89,6 +92,11 @@ public final class GeneratorLoop {
    */
   private volatile long leaseExpiryNanos = System.nanoTime();
   private volatile boolean stopping;
+  /** A second signal or the deadline: what is still held goes out now, marked early. */
+  private volatile boolean forced;
+  private volatile boolean draining;
+  /** Set once the thread is done: commands then answer from what it left (see {@link #submit}). */
+  private volatile boolean finished;
   private volatile boolean producing;
   private Header[] headers;
   /**
@@ -103,11 +111,17 @@ public final class GeneratorLoop {
   private long slot;
   private PopulationPicker picker;
   private volatile boolean virtualComplete;
-  private TruthReport lastTruth;
+  private volatile TruthReport lastTruth;
+  private long skippedTurnsLogged;
+  private long lastSkipLogNanos;
 
-  /** How the loop is built beyond its simulator and producer. */
+  /**
+   * How the loop is built beyond its simulator and producer.
+   *
+   * @param stopDrainMillis how long a stop may wait for held-back late events to fall due (STOP_DRAIN_SECONDS)
+   */
   public record Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthRecorder truth,
-                        VirtualClock virtualClock, int defaultPopulation) {
+                        VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
   }
 
   /**
@@ -117,7 +131,7 @@ public final class GeneratorLoop {
    */
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
                        String workerId, WorkerStats stats, RecordHeaders recordHeaders, boolean reuseValueArrays) {
-    this(simulator, producer, topic, workerId, stats, new Options(recordHeaders, reuseValueArrays, 1, null, null, 0));
+    this(simulator, producer, topic, workerId, stats, new Options(recordHeaders, reuseValueArrays, 1, null, null, 0, 0));
   }
 
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
@@ -128,6 +142,7 @@ public final class GeneratorLoop {
     this.marks = new PartitionMarks(options.partitions());
     this.virtualClock = options.virtualClock();
     this.defaultPopulation = options.defaultPopulation();
+    this.stopDrainNanos = TimeUnit.MILLISECONDS.toNanos(options.stopDrainMillis());
     this.sessionGapMillis = simulator.sessionTimeoutMillis();
     this.workerId = workerId;
     this.simulator = simulator;
@@ -155,11 +170,12 @@ public final class GeneratorLoop {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     submit(() -> {
       Holding current = holding;
-      if (next.epoch() <= current.epoch() && current != Holding.NOTHING) {
+      if (finished || next.epoch() <= current.epoch() && current != Holding.NOTHING) {
         done.complete(false);
         return;
       }
-      finishPendingPurchase();
+      // Users who leave finish their payment here, before another worker can have them.
+      completePayments(next.users());
       long now = System.nanoTime();
       if (!next.users().equals(current.users())) {
         simulator.assign(next.users(), next.epoch());
@@ -186,9 +202,9 @@ public final class GeneratorLoop {
   public CompletableFuture<Void> release() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     submit(() -> {
-      finishPendingPurchase();
       Holding current = holding;
-      if (!current.users().isEmpty()) {
+      if (!finished && !current.users().isEmpty()) {
+        completePayments(io.clickstream.protocol.UserRange.EMPTY);
         simulator.assign(io.clickstream.protocol.UserRange.EMPTY, current.epoch());
         if (truth != null) {
           truth.assign(io.clickstream.protocol.UserRange.EMPTY);
@@ -236,6 +252,11 @@ public final class GeneratorLoop {
     return lateQueue.size();
   }
 
+  /** True between a stop and the moment the held-back late events are all out. */
+  public boolean draining() {
+    return draining;
+  }
+
   public int openSessions() {
     return simulator.openSessions();
   }
@@ -251,20 +272,17 @@ public final class GeneratorLoop {
    */
   public CompletableFuture<TruthReport> truthReport() {
     CompletableFuture<TruthReport> done = new CompletableFuture<>();
-    if (stopped.isDone()) {
-      done.complete(lastTruth);
-      return done;
-    }
-    submit(() -> done.complete(cutTruth(System.nanoTime(), false)));
-    // The thread may have stopped between the check and the submit: it runs commands once more on the way
-    // out, but not after stopped completes.
-    stopped.whenComplete((v, err) -> done.complete(lastTruth));
+    submit(() -> done.complete(finished ? lastTruth : cutTruth(System.nanoTime(), false)));
     return done;
   }
 
   /**
-   * Graceful stop: no new events; the held-back late events are sent now (earlier than planned, but
-   * never lost), then the producer is flushed. Completes when all of that is done.
+   * Graceful stop: no new events, and the payments in progress complete now. On the wall clock the
+   * held-back late events then go out at their due times, for at most the stop drain time (see
+   * {@link Options#stopDrainMillis}) or until {@link #force()}; what is left then goes out at once,
+   * marked with {@link #HEADER_SENT_EARLY} and counted as sent early. On the virtual clock they go out at
+   * once, stamped with their due times, so the stream stays exact. Then the producer is flushed.
+   * Completes when all of that is done.
    */
   public CompletableFuture<Void> stop() {
     stopping = true;
@@ -272,9 +290,27 @@ public final class GeneratorLoop {
     return stopped;
   }
 
+  /** Ends a stop's wait: what is still held back goes out now, marked as sent early. */
+  public void force() {
+    forced = true;
+    LockSupport.unpark(thread);
+  }
+
+  /**
+   * Runs {@code command} on the generator thread between events; once the thread is done, on the caller's,
+   * since nothing else would run it (commands check {@link #finished} and then touch no simulation state).
+   */
   private void submit(Runnable command) {
     commands.add(command);
     LockSupport.unpark(thread);
+    if (finished) {
+      runCommands();
+    }
+  }
+
+  /** The callbacks waiting on the stop: stays bounded however often the truth is asked for (a test reads it). */
+  int stopDependents() {
+    return stopped.getNumberOfDependents();
   }
 
   private void run() {
@@ -294,7 +330,7 @@ public final class GeneratorLoop {
             pacer.setRate(0, nowNanos);
             pacer.setRate(pacedRate(h), nowNanos);
           } else {
-            finishPendingPurchase();
+            completePayments(io.clickstream.protocol.UserRange.EMPTY);
           }
         }
         int generated = mayProduce ? generateDue(nowNanos) : 0;
@@ -303,26 +339,83 @@ public final class GeneratorLoop {
         }
       }
       runCommands();
-      finishPendingPurchase();
+      completePayments(io.clickstream.protocol.UserRange.EMPTY);
       producing = false;
-      List<ClickEvent> held = lateQueue.drainAll();
-      for (ClickEvent late : held) {
-        long now = System.nanoTime();
-        // On the virtual clock a late event arrives at its due time, early or not, so the stream stays exact.
-        send(late, now, now, virtualClock == null ? wallMillis(now) : late.eventTime + late.lateDelayMillis);
-      }
-      LOG.info("Generator stopped: sent {} held-back late events early, flushing the producer (at most {} s)",
-          held.size(), CLOSE_TIMEOUT.toSeconds());
+      drainHeldEvents();
+      LOG.info("Generator stopped: flushing the producer (at most {} s)", CLOSE_TIMEOUT.toSeconds());
       // A bounded close rather than flush(): with the broker away, flush() would wait forever. What is
       // still unsent when the time is up fails through its callback, so it is counted, not lost.
       producer.close(CLOSE_TIMEOUT);
       lastTruth = cutTruth(System.nanoTime(), true);
+      finish();
       stopped.complete(null);
     } catch (Throwable t) {
       LOG.error("Generator thread failed; no more events will be produced", t);
       producing = false;
+      finish();
       stopped.completeExceptionally(t);
     }
+  }
+
+  /** From now on commands answer from what the thread left; the ones already queued run now. */
+  private void finish() {
+    draining = false;
+    finished = true;
+    runCommands();
+  }
+
+  /**
+   * The stop's wait: on the wall clock each held-back late event goes out at its due time, so the stream
+   * keeps its lateness contract to the end; the deadline or {@link #force()} sends the rest at once.
+   */
+  private void drainHeldEvents() {
+    if (virtualClock != null) {
+      List<ClickEvent> held = lateQueue.drainAll();
+      for (ClickEvent late : held) {
+        long now = System.nanoTime();
+        // On the virtual clock a late event arrives at its due time, so the stream stays exact.
+        send(late, now, now, late.eventTime + late.lateDelayMillis);
+      }
+      LOG.info("Generator stopped: sent {} held-back late events at their due times (virtual clock)", held.size());
+      return;
+    }
+    long start = System.nanoTime();
+    long deadline = start + stopDrainNanos;
+    if (lateQueue.size() > 0) {
+      draining = true;
+      long lastDueInMillis = Math.max(0, lateQueue.bounds(marks.partitions()).maxDueMillis() - wallMillis(start));
+      LOG.info(String.format(java.util.Locale.ROOT, "Stopping: draining %,d held-back late events, the last due in %d s"
+              + " (waiting at most %d s, STOP_DRAIN_SECONDS; a second Ctrl-C or SIGTERM sends them now, marked early)",
+          lateQueue.size(), (lastDueInMillis + 999) / 1000, TimeUnit.NANOSECONDS.toSeconds(stopDrainNanos)));
+    }
+    long now = start;
+    while (lateQueue.size() > 0 && !forced && now - deadline < 0) {
+      runCommands();
+      sendDueLateEvents(wallMillis(now));
+      long wait = Math.min(Math.min(IDLE_PARK_NANOS, deadline - now),
+          (lateQueue.nextDueMillis() - wallMillis(now)) * 1_000_000L);
+      if (wait > 0) {
+        LockSupport.parkNanos(this, wait);
+      }
+      now = System.nanoTime();
+    }
+    List<ClickEvent> rest = lateQueue.drainAll();
+    for (ClickEvent late : rest) {
+      long sendNanos = System.nanoTime();
+      long wall = wallMillis(sendNanos);
+      long earlyMillis = Math.max(1, late.eventTime + late.lateDelayMillis - wall);
+      stats.sentEarly();
+      send(late, sendNanos, sendNanos, wall, earlyMillis);
+    }
+    if (rest.isEmpty()) {
+      LOG.info("Stopping: every held-back late event went out at its due time (drained in {} ms)",
+          TimeUnit.NANOSECONDS.toMillis(now - start));
+    } else {
+      LOG.warn(String.format(java.util.Locale.ROOT, "Stopping: %s; sent the %,d held-back late events still held at once,"
+              + " marked with the %s header and counted as sent early", forced ? "asked to stop now"
+              : "STOP_DRAIN_SECONDS ran out", rest.size(), HEADER_SENT_EARLY));
+    }
+    draining = false;
   }
 
   private void runCommands() {
@@ -342,13 +435,28 @@ public final class GeneratorLoop {
         return i + 1;
       }
       if (virtualClock == null) {
-        simulator.next(wallMillis(now), event);
-        emit(now, intended, wallMillis(now));
+        long wall = wallMillis(now);
+        if (simulator.next(wall, event)) {
+          emit(now, intended, wall);
+        }
       } else if (!virtualSlot(now, intended)) {
         return i + 1;
       }
     }
+    logSkippedTurns();
     return n;
+  }
+
+  /** Too few users for the rate: say so, every 10 s at most, rather than bend the per-user ordering. */
+  private void logSkippedTurns() {
+    long skipped = simulator.skippedTurns();
+    long now = System.nanoTime();
+    if (skipped != skippedTurnsLogged && now - lastSkipLogNanos > TimeUnit.SECONDS.toNanos(10)) {
+      LOG.warn("{} turns given up: every user picked was paying or had an event in that millisecond already (a user's"
+          + " events are at least 1 ms apart); raise NUM_USERS or lower the rate", skipped - skippedTurnsLogged);
+      skippedTurnsLogged = skipped;
+      lastSkipLogNanos = now;
+    }
   }
 
   /**
@@ -361,23 +469,49 @@ public final class GeneratorLoop {
       completeVirtualStream();
       return false;
     }
-    sendDueLateEvents(time);
+    sendDueVirtual(time);
     if (picker == null) {
       int population = holding.population() > 0 ? holding.population() : defaultPopulation;
       picker = simulator.picker(population);
     }
     int user = picker.next();
     slot++;
-    if (simulator.users().contains(user)) {
-      simulator.actAs(user, time, event);
+    if (simulator.users().contains(user) && simulator.actAs(user, time, event)) {
       emit(nowNanos, intendedNanos, time);
     }
     return true;
   }
 
+  /**
+   * Before a virtual slot at {@code time}: the held-back late events and the PURCHASEs of payments that
+   * fall due by then, in the order of their due times, each at its own time, so that a user's stream does
+   * not depend on what else this worker holds.
+   */
+  private void sendDueVirtual(long time) {
+    while (true) {
+      long paymentDue = simulator.nextPaymentDueMillis();
+      long lateDue = lateQueue.nextDueMillis();
+      if (Math.min(paymentDue, lateDue) > time) {
+        return;
+      }
+      if (paymentDue <= lateDue) {
+        simulator.completeNextPayment(paymentDue, event);
+        long now = System.nanoTime();
+        emit(now, now, event.eventTime);
+      } else {
+        sendDueLateEvents(lateDue);
+      }
+    }
+  }
+
   /** END_TIME: the held-back events go out at their due times (virtual), and generation ends. */
   private void completeVirtualStream() {
-    finishPendingPurchase();
+    // Payments that would end after END_TIME end just before it: every CHECKOUT keeps its PURCHASE.
+    while (simulator.paymentsInProgress() > 0) {
+      simulator.completeNextPayment(Math.min(simulator.nextPaymentDueMillis(), virtualClock.endMillis() - 1), event);
+      long now = System.nanoTime();
+      emit(now, now, event.eventTime);
+    }
     List<ClickEvent> held = lateQueue.drainAll();
     for (ClickEvent late : held) {
       long now = System.nanoTime();
@@ -425,9 +559,9 @@ public final class GeneratorLoop {
 
   private TruthReport cutTruth(long nowNanos, boolean last) {
     long clock = last ? Long.MAX_VALUE : clockMillis(nowNanos);
-    // A purchase still pending may be dated at its checkout (the lease ran out meanwhile): nothing is final
-    // after that time yet.
-    long pending = simulator.hasPendingPurchase() ? simulator.pendingPurchaseTime() : Long.MAX_VALUE;
+    // A payment in progress may be cut short (a pause, a move, a lease run out) and its PURCHASE dated just
+    // after its checkout: nothing is final after that time yet.
+    long pending = simulator.earliestPendingPurchaseMillis();
     long markClock = Math.min(pending, virtualClock == null ? wallMillis(nowNanos) : clock);
     clock = Math.min(clock, pending);
     if (virtualClock != null && !simulator.hasUsers() && lateQueue.size() == 0 && !last) {
@@ -445,15 +579,23 @@ public final class GeneratorLoop {
         marks.cut(markClock, held.minEventTimeByPartition()));
   }
 
-  /** The PURCHASE that follows a CHECKOUT is emitted before anything can interrupt the session. */
-  private void finishPendingPurchase() {
-    if (simulator.hasPendingPurchase()) {
-      long now = System.nanoTime();
-      // With the lease run out (frozen between the CHECKOUT and its PURCHASE), the users may be another
-      // worker's by now: the purchase is dated at its checkout, before any handover, never after it.
-      long time = now - leaseExpiryNanos < 0 ? wallMillis(now) : simulator.pendingPurchaseTime();
-      simulator.next(time, event);
-      emit(now, now, wallMillis(now));
+  /**
+   * Cuts short the payments of the users outside {@code keep} (all for an empty range): every CHECKOUT
+   * gets its PURCHASE before anything can interrupt the session (a pause, a move, a stop).
+   */
+  private void completePayments(io.clickstream.protocol.UserRange keep) {
+    if (simulator.paymentsInProgress() == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    // With the lease run out (frozen during the payment), the users may be another worker's by now: the
+    // purchase is dated just after its checkout, before any handover, never after it. On the virtual
+    // clock it is dated by that clock.
+    long time = now - leaseExpiryNanos >= 0 ? Long.MIN_VALUE
+        : virtualClock == null ? wallMillis(now) : Math.min(clockMillis(now), virtualClock.endMillis() - 1);
+    for (int user : simulator.endPaymentsOutside(keep)) {
+      simulator.completePayment(user, time, event);
+      emit(now, now, virtualClock == null ? wallMillis(now) : event.eventTime);
     }
   }
 
@@ -473,6 +615,11 @@ public final class GeneratorLoop {
   }
 
   private void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime) {
+    send(e, nowNanos, intendedNanos, processingTime, 0);
+  }
+
+  /** @param earlyMillis how long before its due time a held-back event goes out; 0 when on time */
+  private void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime, long earlyMillis) {
     if (truth != null) {
       truth.sent(e, processingTime, holding.epoch());
     }
@@ -483,7 +630,7 @@ public final class GeneratorLoop {
     // The partition is the default partitioner's choice for the key (murmur2), set here so that the
     // watermark bookkeeping knows it before the send completes.
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, marks.partitions() == 1 ? null : partition,
-        e.eventTime, e.key, value, headersOf(e));
+        e.eventTime, e.key, value, headersOf(e, earlyMillis));
     long sendStart = System.nanoTime();
     stats.sendLag(sendStart - intendedNanos);
     sendingSince.lazySet(sendStart);
@@ -541,12 +688,12 @@ public final class GeneratorLoop {
     return wallAnchor + (nanos - nanoAnchor) / 1_000_000L;
   }
 
-  private Iterable<Header> headersOf(ClickEvent e) {
+  private Iterable<Header> headersOf(ClickEvent e, long earlyMillis) {
     switch (recordHeaders) {
       case ALL:
-        return java.util.Arrays.asList(e.isLate() ? withLateDelay(headers, e.lateDelayMillis) : headers);
+        return java.util.Arrays.asList(e.isLate() ? withLateDelay(headers, e.lateDelayMillis, earlyMillis) : headers);
       case LATE:
-        return e.isLate() ? java.util.Arrays.asList(withLateDelay(new Header[0], e.lateDelayMillis)) : null;
+        return e.isLate() ? java.util.Arrays.asList(withLateDelay(new Header[0], e.lateDelayMillis, earlyMillis)) : null;
       default:
         return null;
     }
@@ -557,9 +704,13 @@ public final class GeneratorLoop {
         new RecordHeader(HEADER_EPOCH, Long.toString(epoch).getBytes(StandardCharsets.US_ASCII))};
   }
 
-  private static Header[] withLateDelay(Header[] base, long delayMillis) {
-    Header[] out = java.util.Arrays.copyOf(base, base.length + 1);
+  private static Header[] withLateDelay(Header[] base, long delayMillis, long earlyMillis) {
+    Header[] out = java.util.Arrays.copyOf(base, base.length + (earlyMillis > 0 ? 2 : 1));
     out[base.length] = new RecordHeader(HEADER_LATE_DELAY, Long.toString(delayMillis).getBytes(StandardCharsets.US_ASCII));
+    if (earlyMillis > 0) {
+      out[base.length + 1] = new RecordHeader(HEADER_SENT_EARLY,
+          Long.toString(earlyMillis).getBytes(StandardCharsets.US_ASCII));
+    }
     return out;
   }
 }

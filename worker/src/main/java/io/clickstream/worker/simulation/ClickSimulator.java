@@ -7,33 +7,46 @@ import io.clickstream.protocol.UserRange;
  * randomness comes from per-user SplitMix streams derived from (seed, user, epoch of acquisition), plus
  * one stream for picking which user acts next. Not thread-safe: one generator thread owns it.
  *
- * <p>Per-user state is one {@code long} of random state, one {@code double} of cumulative activity
- * weight, and a {@link Session} object only while the user is in a session.
+ * <p>A user's events are strictly ordered in event time, at least 1 ms apart: a user who already acted
+ * in this millisecond, or who is paying, does not act again (on the wall clock another user is picked;
+ * on the virtual clock the turn passes). A CHECKOUT is followed by its PURCHASE after a payment step
+ * ({@link Behaviour#paymentDelayMillis}); while paying, the user does nothing else.
+ *
+ * <p>Per-user state is one {@code long} of random state, one {@code long} of last event time, one
+ * {@code double} of cumulative activity weight, and a {@link Session} object only while the user is in
+ * a session.
  */
 public final class ClickSimulator {
   /** Heaviest user is at most this many times as active as the lightest. */
   private static final double MAX_ACTIVITY = 30.0;
+  /**
+   * On the wall clock, how many users to pick by activity before taking the next free one in order, when
+   * each one picked is paying or acted in this millisecond already.
+   */
+  private static final int MAX_PICKS = 8;
 
   private final Catalog catalog;
   private final Behaviour behaviour;
   private final long seed;
   private final LateSkew lateSkew;
   /**
-   * Seed-exact mode (the virtual clock): a user's stream depends only on (seed, user), and a PURCHASE
-   * comes at the user's next turn after the CHECKOUT instead of in the very next slot, since other
-   * workers cannot know that slot is taken. Then a user's events do not depend on who simulates them.
+   * Seed-exact mode (the virtual clock): a user's stream depends only on (seed, user), not on the epoch
+   * of the assignment, so that a user's events do not depend on who simulates them.
    */
   private final boolean seedExact;
 
   private UserRange users = UserRange.EMPTY;
   private long[] userRandom = new long[0];
+  /** Each user's last event time (epoch ms), 0 before its first: the next one must be later. */
+  private long[] lastEventMillis = new long[0];
   private Session[] sessions = new Session[0];
   /** Cumulative activity weights of the slice, for picking the next user by binary search. */
   private double[] cumulativeActivity = new double[0];
   private final long[] pickRandom = new long[1];
-  /** A user who has checked out and whose PURCHASE is due in the next slot; 0 when none. */
-  private int pendingPurchaseUser;
+  private final Payments payments = new Payments();
   private int openSessions;
+  /** Wall-clock turns given up because every user picked was busy (see {@link #MAX_PICKS}). */
+  private long skippedTurns;
 
   public ClickSimulator(Catalog catalog, Behaviour behaviour, long seed) {
     this(catalog, behaviour, seed, LateSkew.NONE, false);
@@ -50,11 +63,16 @@ public final class ClickSimulator {
   /**
    * Takes a new slice. Users in both the old and the new slice keep their sessions and streams; users
    * that are new here start fresh, with a stream that depends on the epoch so that a user who moves
-   * between workers never repeats an event id it already produced elsewhere.
+   * between workers never repeats an event id it already produced elsewhere. The payments of users who
+   * leave must be completed first ({@link #endPaymentsOutside}), or their PURCHASEs would be lost.
    */
   public void assign(UserRange newUsers, long epoch) {
+    if (payments.hasUserOutside(newUsers)) {
+      throw new IllegalStateException("payments of users outside " + newUsers + " are still in progress");
+    }
     int size = newUsers.size();
     long[] newRandom = new long[size];
+    long[] newLast = new long[size];
     Session[] newSessions = new Session[size];
     double[] newCumulative = new double[size];
     int open = 0;
@@ -64,6 +82,7 @@ public final class ClickSimulator {
       if (users.contains(user)) {
         int old = user - users.from();
         newRandom[i] = userRandom[old];
+        newLast[i] = lastEventMillis[old];
         newSessions[i] = sessions[old];
         if (newSessions[i] != null) {
           open++;
@@ -74,11 +93,9 @@ public final class ClickSimulator {
       sum += activity(user);
       newCumulative[i] = sum;
     }
-    if (pendingPurchaseUser != 0 && !newUsers.contains(pendingPurchaseUser)) {
-      pendingPurchaseUser = 0;
-    }
     users = newUsers;
     userRandom = newRandom;
+    lastEventMillis = newLast;
     sessions = newSessions;
     cumulativeActivity = newCumulative;
     openSessions = open;
@@ -102,17 +119,55 @@ public final class ClickSimulator {
     return !users.isEmpty();
   }
 
-  /**
-   * True between a CHECKOUT and its PURCHASE. The generator emits the purchase before it applies a new
-   * assignment or a pause, so that every checkout is followed by its purchase.
-   */
-  public boolean hasPendingPurchase() {
-    return pendingPurchaseUser != 0;
+  /** How many users are paying: between a CHECKOUT and its PURCHASE. */
+  public int paymentsInProgress() {
+    return payments.size();
   }
 
-  /** When the CHECKOUT of the pending purchase happened (epoch ms); only while {@link #hasPendingPurchase}. */
-  public long pendingPurchaseTime() {
-    return sessions[pendingPurchaseUser - users.from()].lastActivityMillis;
+  /** Epoch ms when the next payment ends (its PURCHASE is due), or Long.MAX_VALUE when none is in progress. */
+  public long nextPaymentDueMillis() {
+    return payments.nextDueMillis();
+  }
+
+  /**
+   * The earliest event time a PURCHASE still to come can have, or Long.MAX_VALUE: a payment completed
+   * early (a pause, a move, a stop) is dated 1 ms after its CHECKOUT at the earliest. Scans the payments
+   * in progress; for the truth cut, about once a second.
+   */
+  public long earliestPendingPurchaseMillis() {
+    long earliest = Long.MAX_VALUE;
+    for (int user : payments.users()) {
+      earliest = Math.min(earliest, lastEventMillis[user - users.from()] + 1);
+    }
+    return earliest;
+  }
+
+  /** Completes the payment that ends first: its PURCHASE at {@code time}, or 1 ms after its CHECKOUT if later. */
+  public void completeNextPayment(long time, ClickEvent out) {
+    int user = payments.pollUser();
+    if (user == 0) {
+      throw new IllegalStateException("no payment in progress");
+    }
+    purchase(user, time, out);
+  }
+
+  /**
+   * Ends the payments of the users outside {@code keep} (all of them for an empty range) and returns
+   * those users, earliest due first; the caller completes each with {@link #completePayment} before
+   * anything else happens to them.
+   */
+  public int[] endPaymentsOutside(UserRange keep) {
+    return payments.removeOutside(keep);
+  }
+
+  /** A PURCHASE for {@code user}, whose payment was ended, at {@code time} or 1 ms after its CHECKOUT if later. */
+  public void completePayment(int user, long time, ClickEvent out) {
+    purchase(user, time, out);
+  }
+
+  /** Wall-clock turns given up so far because every user picked was paying or had just acted. */
+  public long skippedTurns() {
+    return skippedTurns;
   }
 
   public int openSessions() {
@@ -132,45 +187,72 @@ public final class ClickSimulator {
     return Math.min(MAX_ACTIVITY, 1.0 / Math.sqrt(1.0 - u));
   }
 
-  /** Fills {@code out} with the next action of some user of the slice, at time {@code now} (epoch ms). */
-  public void next(long now, ClickEvent out) {
+  /**
+   * Fills {@code out} with the next event of the slice at time {@code now} (epoch ms), on the wall clock:
+   * a PURCHASE whose payment is over, or else the action of a user picked by activity who is not paying
+   * and has not acted at {@code now} yet. After {@link #MAX_PICKS} busy picks, the next free user after
+   * the last pick, so that the rate holds even when most users are busy (a small population at a high
+   * rate; the activity skew then flattens). Returns false, with {@code out} untouched, only when every
+   * user of the slice is busy: the turn is given up.
+   */
+  public boolean next(long now, ClickEvent out) {
     if (users.isEmpty()) {
       throw new IllegalStateException("no users assigned");
     }
-    if (pendingPurchaseUser != 0) {
-      int user = pendingPurchaseUser;
-      pendingPurchaseUser = 0;
-      purchase(user, now, out);
-      return;
+    if (payments.nextDueMillis() <= now) {
+      completeNextPayment(now, out);
+      return true;
     }
-    int index = pickIndex();
-    act(users.from() + index, now, out);
+    int index = 0;
+    for (int pick = 0; pick < MAX_PICKS; pick++) {
+      index = pickIndex();
+      if (canAct(index, now)) {
+        act(users.from() + index, now, out);
+        return true;
+      }
+    }
+    int size = users.size();
+    for (int step = 1; step < size; step++) {
+      int next = (index + step) % size;
+      if (canAct(next, now)) {
+        act(users.from() + next, now, out);
+        return true;
+      }
+    }
+    skippedTurns++;
+    return false;
   }
 
   /**
-   * Fills {@code out} with the next action of {@code user}, who must be held: the seed-exact mode picks
-   * users from the whole population ({@link PopulationPicker}) and each worker acts only for its own.
+   * Fills {@code out} with the action of {@code user}, who must be held, at {@code now}: the seed-exact
+   * mode picks users from the whole population ({@link PopulationPicker}) and each worker acts only for
+   * its own. Returns false, with {@code out} untouched, when the user is paying or acted at {@code now}
+   * already: the turn passes, and that depends only on the user's own history.
    */
-  public void actAs(int user, long now, ClickEvent out) {
+  public boolean actAs(int user, long now, ClickEvent out) {
     if (!users.contains(user)) {
       throw new IllegalStateException("user " + user + " is not held (" + users + ")");
     }
+    if (!canAct(user - users.from(), now)) {
+      return false;
+    }
     act(user, now, out);
+    return true;
+  }
+
+  private boolean canAct(int index, long now) {
+    Session session = sessions[index];
+    return lastEventMillis[index] < now && (session == null || !session.checkedOut);
   }
 
   private void act(int user, long now, ClickEvent out) {
     int index = user - users.from();
     Session session = sessions[index];
-    if (session != null && session.checkedOut) {
-      // Only in seed-exact mode: the purchase waits for the user's next turn.
-      purchase(user, now, out);
-      return;
-    }
     // A pause of exactly the timeout ends the session too: the same boundary as a session window (and the truth).
     if (session == null || now - session.lastActivityMillis >= behaviour.sessionTimeoutMillis()) {
       view(index, openSession(index, now), out);
     } else {
-      choose(index, session, out);
+      choose(index, session, out, now);
     }
     // choose() may have abandoned the session and opened another: read it again.
     session = sessions[index];
@@ -178,7 +260,7 @@ public final class ClickSimulator {
     fill(out, index, user, session, now);
   }
 
-  private void choose(int index, Session session, ClickEvent out) {
+  private void choose(int index, Session session, ClickEvent out, long now) {
     double u = SplitMix.nextDouble(userRandom, index);
     Behaviour b = behaviour;
     if (session.cartSize == 0) {
@@ -206,9 +288,7 @@ public final class ClickSimulator {
       out.product = session.cart[0];
       out.priceCents = session.cartTotalCents(catalog);
       session.checkedOut = true;
-      if (!seedExact) {
-        pendingPurchaseUser = users.from() + index;
-      }
+      payments.start(users.from() + index, now + behaviour.paymentDelayMillis(SplitMix.nextDouble(userRandom, index)));
     } else {
       abandonAndView(index, out);
     }
@@ -243,12 +323,15 @@ public final class ClickSimulator {
     out.priceCents = catalog.priceCents(product);
   }
 
-  private void purchase(int user, long now, ClickEvent out) {
+  private void purchase(int user, long time, ClickEvent out) {
     int index = user - users.from();
     Session session = sessions[index];
     out.type = EventType.PURCHASE;
     out.product = session.cart[0];
     out.priceCents = session.cartTotalCents(catalog);
+    // Strictly after the CHECKOUT, whatever cut the payment short.
+    long now = Math.max(time, lastEventMillis[index] + 1);
+    session.lastActivityMillis = now;
     fill(out, index, user, session, now);
     // The purchase completes the session: the user's next action opens a new one.
     sessions[index] = null;
@@ -273,6 +356,7 @@ public final class ClickSimulator {
     out.eventHi = uuidHi(SplitMix.nextLong(userRandom, index));
     out.eventLo = uuidLo(SplitMix.nextLong(userRandom, index));
     out.eventTime = now;
+    lastEventMillis[index] = now;
     double lateDraw = SplitMix.nextDouble(userRandom, index);
     if (lateDraw < lateSkew.probabilityFor(user, behaviour.lateProbability())) {
       out.lateDelayMillis = behaviour.lateDelay().sampleMillis(SplitMix.nextDouble(userRandom, index));

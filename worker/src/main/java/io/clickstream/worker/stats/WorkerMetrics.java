@@ -32,6 +32,8 @@ public final class WorkerMetrics {
         .description("Events whose send failed").register(registry);
     FunctionCounter.builder("clickstream.events.late", stats, s -> s.totals().late())
         .description("Events generated to arrive late").register(registry);
+    FunctionCounter.builder("clickstream.events.sent.early", stats, s -> s.totals().sentEarly())
+        .description("Late events sent before their due time by a forced stop").register(registry);
     gauge(registry, "clickstream.events.pending", "Generated, not yet acknowledged or failed (held late or in flight)",
         () -> stats.totals().pending());
     gauge(registry, "clickstream.late.held", "Late events held back right now", generator::heldLateEvents);

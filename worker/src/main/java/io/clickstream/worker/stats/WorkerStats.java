@@ -18,6 +18,7 @@ public final class WorkerStats {
   private final LongAdder acked = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final LongAdder late = new LongAdder();
+  private final LongAdder sentEarly = new LongAdder();
   private final LongAdder[] byType = new LongAdder[EventType.values().length];
   /** Kafka acknowledgement latency in microseconds. */
   private final Recorder ackLatencyMicros = new Recorder(3);
@@ -46,6 +47,11 @@ public final class WorkerStats {
     if (isLate) {
       late.increment();
     }
+  }
+
+  /** A held-back late event went out before its due time: a forced stop. */
+  public void sentEarly() {
+    sentEarly.increment();
   }
 
   public void acked(long latencyNanos) {
@@ -80,7 +86,7 @@ public final class WorkerStats {
     long a = acked.sum();
     long l = late.sum();
     long g = generated.sum();
-    return new Counters(g, a, f, g - a - f, l);
+    return new Counters(g, a, f, g - a - f, l, sentEarly.sum());
   }
 
   public Map<String, Long> byType() {
@@ -95,7 +101,8 @@ public final class WorkerStats {
   public synchronized Interval closeInterval(long nowMillis) {
     Counters now = totals();
     Counters delta = new Counters(now.generated() - previous.generated(), now.acked() - previous.acked(),
-        now.failed() - previous.failed(), now.pending(), now.late() - previous.late());
+        now.failed() - previous.failed(), now.pending(), now.late() - previous.late(),
+        now.sentEarly() - previous.sentEarly());
     Map<String, Long> typeDelta = new LinkedHashMap<>();
     long[] current = new long[byType.length];
     for (EventType t : EventType.values()) {

@@ -21,13 +21,14 @@ class ClickSimulatorTest {
     return sim;
   }
 
-  /** Runs n steps, one every {@code stepMillis}, and returns detached copies. */
+  /** Runs n steps, one every {@code stepMillis}, and returns detached copies of the events made. */
   private static List<ClickEvent> run(ClickSimulator sim, int n, long stepMillis) {
     List<ClickEvent> out = new ArrayList<>();
     ClickEvent e = new ClickEvent();
     for (int i = 0; i < n; i++) {
-      sim.next(T0 + i * stepMillis, e);
-      out.add(e.copy());
+      if (sim.next(T0 + i * stepMillis, e)) {
+        out.add(e.copy());
+      }
     }
     return out;
   }
@@ -84,7 +85,8 @@ class ClickSimulatorTest {
   @Test
   void funnelLooksLikeAShop() {
     Map<EventType, Integer> counts = new EnumMap<>(EventType.class);
-    for (ClickEvent e : run(simulator(3, new UserRange(1, 1000)), 300_000, 1)) {
+    ClickSimulator sim = simulator(3, new UserRange(1, 1000));
+    for (ClickEvent e : run(sim, 300_000, 1)) {
       counts.merge(e.type, 1, Integer::sum);
     }
     int views = counts.get(EventType.VIEW);
@@ -93,7 +95,9 @@ class ClickSimulatorTest {
     int purchases = counts.get(EventType.PURCHASE);
     assertThat(views).isGreaterThan(3 * adds);
     assertThat(adds).isGreaterThan(checkouts);
-    assertThat(Math.abs(checkouts - purchases)).isLessThanOrEqualTo(1);
+    assertThat(checkouts - purchases).as("every CHECKOUT has its PURCHASE, or its payment is in progress")
+        .isEqualTo(sim.paymentsInProgress());
+    assertThat(sim.paymentsInProgress()).isPositive();
     assertThat(counts.get(EventType.REMOVE_FROM_CART)).isPositive();
   }
 
@@ -112,7 +116,8 @@ class ClickSimulatorTest {
   @Test
   void usersAreSkewedAndStayInTheirSlice() {
     Map<Integer, Integer> perUser = new HashMap<>();
-    for (ClickEvent e : run(simulator(9, new UserRange(101, 200)), 100_000, 1)) {
+    // One event each 20 ms over 100 users: a few events a second for the heaviest, so paying rarely holds them up.
+    for (ClickEvent e : run(simulator(9, new UserRange(101, 200)), 100_000, 20)) {
       assertThat(e.user).isBetween(101, 200);
       perUser.merge(e.user, 1, Integer::sum);
     }
@@ -120,6 +125,65 @@ class ClickSimulatorTest {
     int min = perUser.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
     assertThat(perUser).hasSize(100);
     assertThat(max).isGreaterThan(3 * min);
+  }
+
+  /**
+   * The ordering promise over millions of events, at many events per millisecond so that ties are likely:
+   * per user, every event is at least 1 ms after the previous one, and a PURCHASE comes after a payment
+   * step of 0.5 to 1.5 times the configured mean.
+   */
+  @Test
+  void aUsersEventsAreStrictlyOrderedAndPaymentsTakeTheirTime() {
+    ClickSimulator sim = new ClickSimulator(new Catalog(50, 7), Behaviour.withTimeoutMillis(5,
+        LateDelay.parse("uniform", 120), 30 * 60_000L, 2_000), 21);
+    sim.assign(new UserRange(1, 1000), 1);
+    Map<Integer, Long> last = new HashMap<>();
+    Map<Integer, Long> checkoutAt = new HashMap<>();
+    ClickEvent e = new ClickEvent();
+    long events = 0;
+    long purchases = 0;
+    long skipped = 0;
+    // 10 events per millisecond over 1,000 users: the heaviest users are often picked twice in one ms.
+    for (int i = 0; i < 3_000_000; i++) {
+      long now = T0 + i / 10;
+      if (!sim.next(now, e)) {
+        skipped++;
+        continue;
+      }
+      events++;
+      assertThat(e.eventTime).isEqualTo(now);
+      Long previous = last.put(e.user, e.eventTime);
+      if (previous != null && e.eventTime <= previous) {
+        throw new AssertionError("user " + e.user + ": " + e.type + " at " + e.eventTime + " after an event at " + previous);
+      }
+      if (e.type == EventType.CHECKOUT) {
+        checkoutAt.put(e.user, e.eventTime);
+      } else if (e.type == EventType.PURCHASE) {
+        long payment = e.eventTime - checkoutAt.remove(e.user);
+        assertThat(payment).isBetween(1_000L, 3_001L);
+        purchases++;
+      } else {
+        assertThat(checkoutAt).as("a user does nothing while paying").doesNotContainKey(e.user);
+      }
+    }
+    assertThat(skipped).as("a free user is always found").isZero();
+    assertThat(events).isEqualTo(3_000_000);
+    assertThat(purchases).isGreaterThan(10_000);
+  }
+
+  /** A population too small for the rate gives up turns rather than tie or run ahead of the clock. */
+  @Test
+  void tooFewUsersGiveUpTurnsInsteadOfTying() {
+    ClickSimulator sim = simulator(17, new UserRange(1, 2));
+    ClickEvent e = new ClickEvent();
+    int produced = 0;
+    for (int i = 0; i < 100; i++) {
+      if (sim.next(T0, e)) {
+        produced++;
+      }
+    }
+    assertThat(produced).as("two users, one millisecond: at most one event each").isLessThanOrEqualTo(2);
+    assertThat(sim.skippedTurns()).isEqualTo(100 - produced);
   }
 
   @Test
@@ -139,6 +203,13 @@ class ClickSimulatorTest {
     List<ClickEvent> before = run(sim, 2000, 1);
     Map<Integer, Long> openSession = new HashMap<>();
     before.forEach(e -> openSession.put(e.user, e.sessionHi));
+    ClickEvent purchase = new ClickEvent();
+    for (int user : sim.endPaymentsOutside(new UserRange(6, 15))) {
+      // Users who leave pay before they go: the PURCHASE strictly after the CHECKOUT, in its session.
+      sim.completePayment(user, Long.MIN_VALUE, purchase);
+      assertThat(purchase.type).isEqualTo(EventType.PURCHASE);
+      before.add(purchase.copy());
+    }
     sim.assign(new UserRange(6, 15), 2);
     assertThat(sim.users()).isEqualTo(new UserRange(6, 15));
     ClickEvent e = new ClickEvent();

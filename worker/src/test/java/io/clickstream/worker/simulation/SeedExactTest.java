@@ -31,16 +31,26 @@ class SeedExactTest {
     Map<Integer, List<String>> byUser = new HashMap<>();
     ClickEvent e = new ClickEvent();
     for (int slot = 0; slot < slots; slot++) {
+      // Four slots per millisecond, so that a user is sometimes picked twice in one.
+      long time = T0 + slot / 4;
       int user = picker.next();
       for (ClickSimulator sim : slices) {
-        if (sim.users().contains(user)) {
-          sim.actAs(user, T0 + slot * 10L, e);
-          byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(e.eventHi + ":" + e.eventLo + " " + e.sessionHi
-              + " " + e.type + " " + e.product + " " + e.priceCents + " " + e.eventTime + " " + e.lateDelayMillis);
+        // As the generator does: the payments that end by this slot, at their own times, then the slot.
+        while (sim.nextPaymentDueMillis() <= time) {
+          sim.completeNextPayment(sim.nextPaymentDueMillis(), e);
+          record(byUser, e);
+        }
+        if (sim.users().contains(user) && sim.actAs(user, time, e)) {
+          record(byUser, e);
         }
       }
     }
     return byUser;
+  }
+
+  private static void record(Map<Integer, List<String>> byUser, ClickEvent e) {
+    byUser.computeIfAbsent(e.user, u -> new ArrayList<>()).add(e.eventHi + ":" + e.eventLo + " " + e.sessionHi
+        + " " + e.type + " " + e.product + " " + e.priceCents + " " + e.eventTime + " " + e.lateDelayMillis);
   }
 
   @Test
@@ -53,15 +63,20 @@ class SeedExactTest {
   }
 
   @Test
-  void aPurchaseWaitsForTheUsersNextTurnAndFollowsItsCheckout() {
-    Map<Integer, List<String>> events = run(List.of(simulator(new UserRange(1, USERS), 1)), 60_000);
+  void aPurchaseFollowsItsCheckoutAfterThePaymentAndTimesStrictlyIncrease() {
+    Map<Integer, List<String>> events = run(List.of(simulator(new UserRange(1, USERS), 1)), 400_000);
     int purchases = 0;
     for (List<String> list : events.values()) {
+      long previous = Long.MIN_VALUE;
       for (int i = 0; i < list.size(); i++) {
+        long time = Long.parseLong(list.get(i).split(" ")[5]);
+        assertThat(time).as("a user's events are strictly ordered in event time").isGreaterThan(previous);
         if (list.get(i).contains(" CHECKOUT ") && i + 1 < list.size()) {
           assertThat(list.get(i + 1)).contains(" PURCHASE ");
+          assertThat(Long.parseLong(list.get(i + 1).split(" ")[5]) - time).isBetween(1_500L, 4_501L);
           purchases++;
         }
+        previous = time;
       }
     }
     assertThat(purchases).isGreaterThan(100);
