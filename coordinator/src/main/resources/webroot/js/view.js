@@ -146,6 +146,8 @@ export function renderTotals(s) {
   setNumber($('total-failed'), totals.failed, count(totals.failed));
   setClass($('total-failed'), 'is-bad', totals.failed > 0);
   setNumber($('total-late'), totals.late, count(totals.late));
+  setNumber($('total-sent-early'), totals.sentEarly, count(totals.sentEarly));
+  setClass($('total-sent-early'), 'is-bad', totals.sentEarly > 0);
   const kafka = s.kafka ?? {};
   const landed = $('kafka-landed');
   if (kafka.reachable === false) {
@@ -207,9 +209,10 @@ export function renderWorkers(workers = []) {
     setText(row.lag, live ? duration(w.sendLagMs) : DASH);
     setText(row.acked, count(w.acked));
     setText(row.failed, count(w.failed));
-    const health = !live ? 'lost' : w.producing === false ? 'idle' : 'live';
+    const health = !live ? 'lost' : w.draining ? 'draining' : w.producing === false ? 'idle' : 'live';
     if (row.badge.dataset.state !== health) row.badge.dataset.state = health;
-    setText(row.badge, live ? (health === 'idle' ? 'live, not producing' : 'live') : `lost ${ago(w.lostSecondsAgo)}`);
+    const liveText = { draining: 'stopping, delivering held-back events', idle: 'live, not producing', live: 'live' };
+    setText(row.badge, live ? liveText[health] : `lost ${ago(w.lostSecondsAgo)}`);
     setText(row.note, live ? (w.lastError ? `last error: ${w.lastError}` : '') : (w.lostReason ?? ''));
     row.tr.title = w.pid ? `pid ${w.pid} · epoch ${w.epoch}` : '';
     if (tbody.children[i] !== row.tr) tbody.insertBefore(row.tr, tbody.children[i] ?? null);
