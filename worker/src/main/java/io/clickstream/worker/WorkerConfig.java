@@ -2,7 +2,6 @@ package io.clickstream.worker;
 
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
-import io.clickstream.worker.publish.GeneratorLoop;
 import io.clickstream.worker.simulation.LateDelay;
 import java.io.IOException;
 import java.io.Reader;
@@ -39,7 +38,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            int maxLateSeconds, int sessionTimeoutMinutes, OptionalLong seed,
                            Map<String, String> producerProperties, boolean standalone, String workerId,
                            int statsLogSeconds, int coordinatorGraceSeconds, int kafkaStartupTimeoutSeconds,
-                           LateDelay lateDelay, GeneratorLoop.RecordHeaders recordHeaders, String metricsHost,
+                           LateDelay lateDelay, io.clickstream.worker.publish.RecordHeaders recordHeaders, String metricsHost,
                            int metricsPort,
                            ClusterConfig cluster, long sessionTimeoutMillis, Truth truth,
                            io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew,
@@ -119,10 +118,10 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     int statsLog = env.intIn("STATS_LOG_SECONDS", 5, 1, 3600);
     int grace = env.intIn("COORDINATOR_GRACE_SECONDS", 60, 0, 86_400);
     int kafkaTimeout = env.intIn("KAFKA_STARTUP_TIMEOUT_SECONDS", 30, 1, 3600);
-    GeneratorLoop.RecordHeaders recordHeaders = GeneratorLoop.RecordHeaders.LATE;
+    io.clickstream.worker.publish.RecordHeaders recordHeaders = io.clickstream.worker.publish.RecordHeaders.LATE;
     String headers = env.string("RECORD_HEADERS", "late");
     try {
-      recordHeaders = GeneratorLoop.RecordHeaders.valueOf(headers.toUpperCase(Locale.ROOT));
+      recordHeaders = io.clickstream.worker.publish.RecordHeaders.valueOf(headers.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       env.problem("RECORD_HEADERS must be all, late or none, got \"" + headers + "\"");
     }

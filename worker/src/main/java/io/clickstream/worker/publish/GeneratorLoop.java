@@ -2,21 +2,16 @@ package io.clickstream.worker.publish;
 
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.ClickSimulator;
-import io.clickstream.worker.simulation.PopulationPicker;
 import io.clickstream.worker.truth.PartitionMarks;
 import io.clickstream.worker.truth.TruthRecorder;
 import io.clickstream.protocol.TruthReport;
 import io.clickstream.worker.stats.WorkerStats;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,47 +31,37 @@ public final class GeneratorLoop {
   private static final int MAX_BATCH = 512;
   private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(15);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  public static final String HEADER_WORKER = "clickstream.worker";
-  public static final String HEADER_EPOCH = "clickstream.epoch";
-  public static final String HEADER_LATE_DELAY = "clickstream.late-delay-ms";
-  /** On a late event sent before its due time (a forced stop): how many ms early. */
-  public static final String HEADER_SENT_EARLY = "clickstream.sent-early-ms";
 
   private final ClickSimulator simulator;
-  private final RecordHeaders recordHeaders;
   /** Null when TRUTH=off. */
   private final TruthRecorder truth;
   private final PartitionMarks marks;
-  /** Null on the wall clock. */
-  private final VirtualClock virtualClock;
+  /** The walk along the virtual clock's slots; null on the wall clock. */
+  private final VirtualSlots virtualSlots;
   /** The population's size when the coordinator does not say it (NUM_USERS). */
   private final int defaultPopulation;
   private final long sessionGapMillis;
   private final long stopDrainNanos;
 
-  /**
-   * Which record headers to stamp. Measured at full speed (docs/BENCHMARKS.md), headers on every record
-   * cost about a quarter of a worker's throughput in kafka-clients 3.7, so the default stamps only the
-   * late events, which need it most.
-   */
-  public enum RecordHeaders {
-    /** clickstream.worker and clickstream.epoch on every record, plus the delay on late ones. */
-    ALL,
-    /** clickstream.late-delay-ms on late events only. */
-    LATE,
-    NONE
-  }
-  private final boolean reuseValueArrays;
-  private final Producer<byte[], byte[]> producer;
-  private final String topic;
+  private final RecordSink sink;
   private final WorkerStats stats;
-  private final byte[] workerIdBytes;
   private final String workerId;
   /** This process's id in truth reports: a restarted worker with the same WORKER_ID starts afresh. */
   private final String incarnation = java.util.UUID.randomUUID().toString();
   private final RatePacer pacer = new RatePacer(1.0);
   private final LateEventQueue lateQueue = new LateEventQueue();
-  private final EventJsonEncoder encoder = new EventJsonEncoder();
+  private final Outlet outlet = new Outlet() {
+    @Override
+    public void emit(long nowNanos, long intendedNanos, long processingTime) {
+      GeneratorLoop.this.emit(nowNanos, intendedNanos, processingTime);
+    }
+
+    @Override
+    public void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime, long earlyMillis) {
+      GeneratorLoop.this.send(e, intendedNanos, processingTime, earlyMillis);
+    }
+  };
+  private final LateDelivery lateDelivery = new LateDelivery(lateQueue, outlet, this::wallMillis);
   private final ClickEvent event = new ClickEvent();
   private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -98,19 +83,7 @@ public final class GeneratorLoop {
   /** Set once the thread is done: commands then answer from what it left (see {@link #submit}). */
   private volatile boolean finished;
   private volatile boolean producing;
-  private Header[] headers;
-  /**
-   * When the send in progress started (System.nanoTime()), 0 when none: a send() blocked on a full buffer
-   * records no lag until it returns, so the stats read this to show a stall while it lasts. Written with
-   * lazySet: no fence on the hot path, and a reader a moment late is fine.
-   */
-  private final java.util.concurrent.atomic.AtomicLong sendingSince = new java.util.concurrent.atomic.AtomicLong();
-  private long lastFailureLogNanos;
   private long truthSeq;
-  /** The virtual clock's next slot, and who acts in it. */
-  private long slot;
-  private PopulationPicker picker;
-  private volatile boolean virtualComplete;
   private volatile TruthReport lastTruth;
   private long skippedTurnsLogged;
   private long lastSkipLogNanos;
@@ -126,8 +99,7 @@ public final class GeneratorLoop {
 
   /**
    * @param recordHeaders which headers to stamp: see {@link RecordHeaders}
-   * @param reuseValueArrays encode values into reused arrays; only safe when no producer interceptor can
-   *     keep a record after send() returns
+   * @param reuseValueArrays encode values into reused arrays; see {@link RecordSink}
    */
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
                        String workerId, WorkerStats stats, RecordHeaders recordHeaders, boolean reuseValueArrays) {
@@ -136,25 +108,22 @@ public final class GeneratorLoop {
 
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
                        String workerId, WorkerStats stats, Options options) {
-    this.recordHeaders = options.recordHeaders();
-    this.reuseValueArrays = options.reuseValueArrays();
     this.truth = options.truth();
     this.marks = new PartitionMarks(options.partitions());
-    this.virtualClock = options.virtualClock();
+    this.virtualSlots = options.virtualClock() == null ? null
+        : new VirtualSlots(options.virtualClock(), simulator, lateQueue, lateDelivery, outlet, event);
     this.defaultPopulation = options.defaultPopulation();
     this.stopDrainNanos = TimeUnit.MILLISECONDS.toNanos(options.stopDrainMillis());
     this.sessionGapMillis = simulator.sessionTimeoutMillis();
     this.workerId = workerId;
     this.simulator = simulator;
-    this.producer = producer;
-    this.topic = topic;
     this.stats = stats;
-    this.workerIdBytes = workerId.getBytes(StandardCharsets.UTF_8);
-    this.headers = headersFor(0);
     this.nanoAnchor = System.nanoTime();
     this.wallAnchor = System.currentTimeMillis();
     this.thread = new Thread(this::run, "clickstream-generator");
     this.thread.setDaemon(true);
+    this.sink = new RecordSink(producer, topic, workerId, stats, marks, options.recordHeaders(),
+        options.reuseValueArrays(), thread);
   }
 
   public void start() {
@@ -187,7 +156,7 @@ public final class GeneratorLoop {
       if (rate != pacer.rate()) {
         pacer.setRate(rate, now);
       }
-      headers = headersFor(next.epoch());
+      sink.epoch(next.epoch());
       holding = next;
       done.complete(true);
     });
@@ -239,8 +208,7 @@ public final class GeneratorLoop {
 
   /** How long the send in progress has been blocked, in ms; 0 when not sending. */
   public double sendStallMillis() {
-    long since = sendingSince.get();
-    return since == 0 ? 0 : Math.max(0, System.nanoTime() - since) / 1e6;
+    return sink.sendStallMillis();
   }
 
   /** True when the generator thread died of an unexpected error. */
@@ -263,7 +231,7 @@ public final class GeneratorLoop {
 
   /** True once a virtual clock reached END_TIME and everything held back has been sent. */
   public boolean virtualComplete() {
-    return virtualComplete;
+    return virtualSlots != null && virtualSlots.complete();
   }
 
   /**
@@ -318,11 +286,11 @@ public final class GeneratorLoop {
       while (!stopping) {
         runCommands();
         long nowNanos = System.nanoTime();
-        if (virtualClock == null) {
-          sendDueLateEvents(wallMillis(nowNanos));
+        if (virtualSlots == null) {
+          lateDelivery.sendDueWall(wallMillis(nowNanos));
         }
         Holding h = holding;
-        boolean mayProduce = !h.paused() && simulator.hasUsers() && nowNanos - leaseExpiryNanos < 0 && !virtualComplete;
+        boolean mayProduce = !h.paused() && simulator.hasUsers() && nowNanos - leaseExpiryNanos < 0 && !virtualComplete();
         if (mayProduce != producing) {
           producing = mayProduce;
           if (mayProduce) {
@@ -343,9 +311,7 @@ public final class GeneratorLoop {
       producing = false;
       drainHeldEvents();
       LOG.info("Generator stopped: flushing the producer (at most {} s)", CLOSE_TIMEOUT.toSeconds());
-      // A bounded close rather than flush(): with the broker away, flush() would wait forever. What is
-      // still unsent when the time is up fails through its callback, so it is counted, not lost.
-      producer.close(CLOSE_TIMEOUT);
+      sink.close(CLOSE_TIMEOUT);
       lastTruth = cutTruth(System.nanoTime(), true);
       finish();
       stopped.complete(null);
@@ -364,57 +330,15 @@ public final class GeneratorLoop {
     runCommands();
   }
 
-  /**
-   * The stop's wait: on the wall clock each held-back late event goes out at its due time, so the stream
-   * keeps its lateness contract to the end; the deadline or {@link #force()} sends the rest at once.
-   */
+  /** The stop's wait for the held-back events (see {@link #stop()}). */
   private void drainHeldEvents() {
-    if (virtualClock != null) {
-      List<ClickEvent> held = lateQueue.drainAll();
-      for (ClickEvent late : held) {
-        long now = System.nanoTime();
-        // On the virtual clock a late event arrives at its due time, so the stream stays exact.
-        send(late, now, now, late.eventTime + late.lateDelayMillis);
-      }
-      LOG.info("Generator stopped: sent {} held-back late events at their due times (virtual clock)", held.size());
+    if (virtualSlots != null) {
+      int held = lateDelivery.sendAllAtDueTimes();
+      LOG.info("Generator stopped: sent {} held-back late events at their due times (virtual clock)", held);
       return;
     }
-    long start = System.nanoTime();
-    long deadline = start + stopDrainNanos;
-    if (lateQueue.size() > 0) {
-      draining = true;
-      long lastDueInMillis = Math.max(0, lateQueue.bounds(marks.partitions()).maxDueMillis() - wallMillis(start));
-      LOG.info(String.format(java.util.Locale.ROOT, "Stopping: draining %,d held-back late events, the last due in %d s"
-              + " (waiting at most %d s, STOP_DRAIN_SECONDS; a second Ctrl-C or SIGTERM sends them now, marked early)",
-          lateQueue.size(), (lastDueInMillis + 999) / 1000, TimeUnit.NANOSECONDS.toSeconds(stopDrainNanos)));
-    }
-    long now = start;
-    while (lateQueue.size() > 0 && !forced && now - deadline < 0) {
-      runCommands();
-      sendDueLateEvents(wallMillis(now));
-      long wait = Math.min(Math.min(IDLE_PARK_NANOS, deadline - now),
-          (lateQueue.nextDueMillis() - wallMillis(now)) * 1_000_000L);
-      if (wait > 0) {
-        LockSupport.parkNanos(this, wait);
-      }
-      now = System.nanoTime();
-    }
-    List<ClickEvent> rest = lateQueue.drainAll();
-    for (ClickEvent late : rest) {
-      long sendNanos = System.nanoTime();
-      long wall = wallMillis(sendNanos);
-      long earlyMillis = Math.max(1, late.eventTime + late.lateDelayMillis - wall);
-      stats.sentEarly();
-      send(late, sendNanos, sendNanos, wall, earlyMillis);
-    }
-    if (rest.isEmpty()) {
-      LOG.info("Stopping: every held-back late event went out at its due time (drained in {} ms)",
-          TimeUnit.NANOSECONDS.toMillis(now - start));
-    } else {
-      LOG.warn(String.format(java.util.Locale.ROOT, "Stopping: %s; sent the %,d held-back late events still held at once,"
-              + " marked with the %s header and counted as sent early", forced ? "asked to stop now"
-              : "STOP_DRAIN_SECONDS ran out", rest.size(), HEADER_SENT_EARLY));
-    }
+    draining = lateQueue.size() > 0;
+    lateDelivery.drain(stopDrainNanos, () -> forced, this::runCommands, marks.partitions());
     draining = false;
   }
 
@@ -434,12 +358,13 @@ public final class GeneratorLoop {
         // The lease ran out mid-batch (for example the thread was frozen): stop here.
         return i + 1;
       }
-      if (virtualClock == null) {
+      if (virtualSlots == null) {
         long wall = wallMillis(now);
         if (simulator.next(wall, event)) {
           emit(now, intended, wall);
         }
-      } else if (!virtualSlot(now, intended)) {
+      } else if (!virtualSlots.next(now, intended, population())) {
+        producing = false;
         return i + 1;
       }
     }
@@ -459,70 +384,6 @@ public final class GeneratorLoop {
     }
   }
 
-  /**
-   * One slot of the global sequence on the virtual clock: first what falls due (held-back late events),
-   * then the slot's action if the picked user is ours. Returns false once END_TIME is reached.
-   */
-  private boolean virtualSlot(long nowNanos, long intendedNanos) {
-    long time = virtualClock.timeOf(slot);
-    if (time >= virtualClock.endMillis()) {
-      completeVirtualStream();
-      return false;
-    }
-    sendDueVirtual(time);
-    if (picker == null) {
-      int population = holding.population() > 0 ? holding.population() : defaultPopulation;
-      picker = simulator.picker(population);
-    }
-    int user = picker.next();
-    slot++;
-    if (simulator.users().contains(user) && simulator.actAs(user, time, event)) {
-      emit(nowNanos, intendedNanos, time);
-    }
-    return true;
-  }
-
-  /**
-   * Before a virtual slot at {@code time}: the held-back late events and the PURCHASEs of payments that
-   * fall due by then, in the order of their due times, each at its own time, so that a user's stream does
-   * not depend on what else this worker holds.
-   */
-  private void sendDueVirtual(long time) {
-    while (true) {
-      long paymentDue = simulator.nextPaymentDueMillis();
-      long lateDue = lateQueue.nextDueMillis();
-      if (Math.min(paymentDue, lateDue) > time) {
-        return;
-      }
-      if (paymentDue <= lateDue) {
-        simulator.completeNextPayment(paymentDue, event);
-        long now = System.nanoTime();
-        emit(now, now, event.eventTime);
-      } else {
-        sendDueLateEvents(lateDue);
-      }
-    }
-  }
-
-  /** END_TIME: the held-back events go out at their due times (virtual), and generation ends. */
-  private void completeVirtualStream() {
-    // Payments that would end after END_TIME end just before it: every CHECKOUT keeps its PURCHASE.
-    while (simulator.paymentsInProgress() > 0) {
-      simulator.completeNextPayment(Math.min(simulator.nextPaymentDueMillis(), virtualClock.endMillis() - 1), event);
-      long now = System.nanoTime();
-      emit(now, now, event.eventTime);
-    }
-    List<ClickEvent> held = lateQueue.drainAll();
-    for (ClickEvent late : held) {
-      long now = System.nanoTime();
-      send(late, now, now, late.eventTime + late.lateDelayMillis);
-    }
-    virtualComplete = true;
-    producing = false;
-    LOG.info("Virtual stream complete: END_TIME reached after {} slots; {} held-back events sent at their due times",
-        slot, held.size());
-  }
-
   /** The event just simulated: counted, then held back if late or sent now. */
   private void emit(long nowNanos, long intendedNanos, long processingTime) {
     // One key array per event, shared by the partition, the record and a held-back copy.
@@ -536,25 +397,26 @@ public final class GeneratorLoop {
     if (late) {
       lateQueue.hold(event);
     } else {
-      send(event, nowNanos, intendedNanos, processingTime);
+      send(event, intendedNanos, processingTime, 0);
     }
   }
 
   /** The rate to pace at: on the virtual clock every worker walks every slot, so the whole cluster's rate. */
   private double pacedRate(Holding h) {
-    if (virtualClock == null || h.users().isEmpty()) {
+    if (virtualSlots == null || h.users().isEmpty()) {
       return h.eventsPerSecond();
     }
-    int population = h.population() > 0 ? h.population() : defaultPopulation;
-    return h.eventsPerSecond() * population / h.users().size();
+    return h.eventsPerSecond() * population() / h.users().size();
+  }
+
+  /** The population's size: as the coordinator says, or NUM_USERS. */
+  private int population() {
+    return holding.population() > 0 ? holding.population() : defaultPopulation;
   }
 
   /** The event clock: the earliest event time anything generated from now on can have. */
   private long clockMillis(long nowNanos) {
-    if (virtualClock == null) {
-      return wallMillis(nowNanos);
-    }
-    return virtualComplete ? Long.MAX_VALUE : virtualClock.timeOf(slot);
+    return virtualSlots == null ? wallMillis(nowNanos) : virtualSlots.clockMillis();
   }
 
   private TruthReport cutTruth(long nowNanos, boolean last) {
@@ -562,9 +424,9 @@ public final class GeneratorLoop {
     // A payment in progress may be cut short (a pause, a move, a lease run out) and its PURCHASE dated just
     // after its checkout: nothing is final after that time yet.
     long pending = simulator.earliestPendingPurchaseMillis();
-    long markClock = Math.min(pending, virtualClock == null ? wallMillis(nowNanos) : clock);
+    long markClock = Math.min(pending, virtualSlots == null ? wallMillis(nowNanos) : clock);
     clock = Math.min(clock, pending);
-    if (virtualClock != null && !simulator.hasUsers() && lateQueue.size() == 0 && !last) {
+    if (virtualSlots != null && !simulator.hasUsers() && lateQueue.size() == 0 && !last) {
       // On the virtual clock a worker without users does not walk the slots: its clock stands still and
       // would hold back every window of the cluster. It has nothing to send (membership is fixed in a
       // seed-exact run), so it bounds nothing.
@@ -592,81 +454,22 @@ public final class GeneratorLoop {
     // purchase is dated just after its checkout, before any handover, never after it. On the virtual
     // clock it is dated by that clock.
     long time = now - leaseExpiryNanos >= 0 ? Long.MIN_VALUE
-        : virtualClock == null ? wallMillis(now) : Math.min(clockMillis(now), virtualClock.endMillis() - 1);
+        : virtualSlots == null ? wallMillis(now) : Math.min(clockMillis(now), virtualSlots.endMillis() - 1);
     for (int user : simulator.endPaymentsOutside(keep)) {
       simulator.completePayment(user, time, event);
-      emit(now, now, virtualClock == null ? wallMillis(now) : event.eventTime);
+      emit(now, now, virtualSlots == null ? wallMillis(now) : event.eventTime);
     }
-  }
-
-  private void sendDueLateEvents(long nowMillis) {
-    if (lateQueue.nextDueMillis() > nowMillis) {
-      return;
-    }
-    // On the virtual clock everything due goes out before the slot's event, however much: a cut-off would
-    // depend on what else this worker holds, and so on the number of workers.
-    for (ClickEvent late : lateQueue.pollDue(nowMillis, virtualClock == null ? MAX_BATCH * 4 : Integer.MAX_VALUE)) {
-      long now = System.nanoTime();
-      // A late event's intended send time is its due time; lag is measured against that. On the virtual
-      // clock it arrives when the clock reaches that time.
-      send(late, now, now - (virtualClock == null ? (nowMillis - late.eventTime - late.lateDelayMillis) * 1_000_000L : 0),
-          virtualClock == null ? wallMillis(now) : nowMillis);
-    }
-  }
-
-  private void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime) {
-    send(e, nowNanos, intendedNanos, processingTime, 0);
   }
 
   /** @param earlyMillis how long before its due time a held-back event goes out; 0 when on time */
-  private void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime, long earlyMillis) {
+  private void send(ClickEvent e, long intendedNanos, long processingTime, long earlyMillis) {
     if (truth != null) {
       truth.sent(e, processingTime, holding.epoch());
     }
-    int partition = e.partition;
-    marks.sent(partition, e.eventTime, processingTime);
-    // send() copies the value into its batch before returning, so one array per length can be reused.
-    byte[] value = reuseValueArrays ? encoder.encodeReusing(e, processingTime) : encoder.encode(e, processingTime);
-    // The partition is the default partitioner's choice for the key (murmur2), set here so that the
-    // watermark bookkeeping knows it before the send completes.
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, marks.partitions() == 1 ? null : partition,
-        e.eventTime, e.key, value, headersOf(e, earlyMillis));
-    long sendStart = System.nanoTime();
-    stats.sendLag(sendStart - intendedNanos);
-    sendingSince.lazySet(sendStart);
-    try {
-      producer.send(record, (metadata, error) -> {
-        if (Thread.currentThread() == thread) {
-          // Called back inside send(), on this thread: a buffer full past max.block.ms or missing metadata.
-          // The record never entered the producer, so it is not in flight and must not count as completed
-          // for the watermark (that would release a bound while earlier sends are still in flight).
-          marks.unsent(partition);
-        } else {
-          marks.completed(partition);
-        }
-        if (error == null) {
-          stats.acked(System.nanoTime() - sendStart);
-        } else {
-          failed(error);
-        }
-      });
-    } catch (RuntimeException error) {
-      // send() itself throws for a closed producer, a serialisation or a fatal error.
-      marks.unsent(partition);
-      failed(error);
-    } finally {
-      sendingSince.lazySet(0);
+    if (earlyMillis > 0) {
+      stats.sentEarly();
     }
-  }
-
-  private void failed(Throwable error) {
-    stats.failed(error);
-    long now = System.nanoTime();
-    // Failures come in bursts (a broker outage fails thousands); log the first and then every 5 s.
-    if (now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(5) || lastFailureLogNanos == 0) {
-      lastFailureLogNanos = now;
-      LOG.warn("Kafka send failed (counted as failed; totals in the Events: line): {}", error.toString());
-    }
+    sink.send(e, intendedNanos, processingTime, earlyMillis);
   }
 
   private void park(long nowNanos, boolean mayProduce) {
@@ -674,10 +477,9 @@ public final class GeneratorLoop {
     if (mayProduce) {
       wait = Math.min(wait, pacer.nextDueNanos() - nowNanos);
     }
-    long lateDue = lateQueue.nextDueMillis();
     // On the virtual clock held events fall due with the slots, not with the wall clock.
-    if (lateDue != Long.MAX_VALUE && virtualClock == null) {
-      wait = Math.min(wait, (lateDue - wallMillis(nowNanos)) * 1_000_000L);
+    if (virtualSlots == null) {
+      wait = Math.min(wait, lateDelivery.nanosUntilNextDue(nowNanos));
     }
     if (wait > 0) {
       LockSupport.parkNanos(this, wait);
@@ -686,31 +488,5 @@ public final class GeneratorLoop {
 
   private long wallMillis(long nanos) {
     return wallAnchor + (nanos - nanoAnchor) / 1_000_000L;
-  }
-
-  private Iterable<Header> headersOf(ClickEvent e, long earlyMillis) {
-    switch (recordHeaders) {
-      case ALL:
-        return java.util.Arrays.asList(e.isLate() ? withLateDelay(headers, e.lateDelayMillis, earlyMillis) : headers);
-      case LATE:
-        return e.isLate() ? java.util.Arrays.asList(withLateDelay(new Header[0], e.lateDelayMillis, earlyMillis)) : null;
-      default:
-        return null;
-    }
-  }
-
-  private Header[] headersFor(long epoch) {
-    return new Header[] {new RecordHeader(HEADER_WORKER, workerIdBytes),
-        new RecordHeader(HEADER_EPOCH, Long.toString(epoch).getBytes(StandardCharsets.US_ASCII))};
-  }
-
-  private static Header[] withLateDelay(Header[] base, long delayMillis, long earlyMillis) {
-    Header[] out = java.util.Arrays.copyOf(base, base.length + (earlyMillis > 0 ? 2 : 1));
-    out[base.length] = new RecordHeader(HEADER_LATE_DELAY, Long.toString(delayMillis).getBytes(StandardCharsets.US_ASCII));
-    if (earlyMillis > 0) {
-      out[base.length + 1] = new RecordHeader(HEADER_SENT_EARLY,
-          Long.toString(earlyMillis).getBytes(StandardCharsets.US_ASCII));
-    }
-    return out;
   }
 }

@@ -65,7 +65,7 @@ class GeneratorLoopStopTest {
     ClickSimulator sim = new ClickSimulator(new Catalog(50, 7), Behaviour.withTimeoutMillis(30, SHORT_LATENESS,
         30 * 60_000L), 5);
     GeneratorLoop loop = new GeneratorLoop(sim, producer, "t", "w1", stats, new GeneratorLoop.Options(
-        GeneratorLoop.RecordHeaders.LATE, false, 1, null, null, 0, stopDrainMillis));
+        RecordHeaders.LATE, false, 1, null, null, 0, stopDrainMillis));
     loop.start();
     loop.apply(new Holding(1, new UserRange(1, 100), 400, false, 100)).join();
     loop.leaseUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
@@ -99,8 +99,8 @@ class GeneratorLoopStopTest {
     int late = 0;
     for (int i = 0; i < sent.size(); i++) {
       ProducerRecord<byte[], byte[]> r = sent.get(i);
-      long delay = header(r, GeneratorLoop.HEADER_LATE_DELAY);
-      assertThat(header(r, GeneratorLoop.HEADER_SENT_EARLY)).as("nothing is sent early").isEqualTo(-1);
+      long delay = header(r, RecordSink.HEADER_LATE_DELAY);
+      assertThat(header(r, RecordSink.HEADER_SENT_EARLY)).as("nothing is sent early").isEqualTo(-1);
       if (delay > 0) {
         late++;
         // The loop's wall clock is anchored to the monotonic one: allow for a few ms of drift between the two.
@@ -137,10 +137,10 @@ class GeneratorLoopStopTest {
     for (int i = 0; i < sent.size(); i++) {
       ProducerRecord<byte[], byte[]> r = sent.get(i);
       ids.merge(new JsonObject(new String(r.value(), StandardCharsets.UTF_8)).getString("event_id"), 1, Integer::sum);
-      long earlyMillis = header(r, GeneratorLoop.HEADER_SENT_EARLY);
+      long earlyMillis = header(r, RecordSink.HEADER_SENT_EARLY);
       if (earlyMillis > 0) {
         early++;
-        long due = r.timestamp() + header(r, GeneratorLoop.HEADER_LATE_DELAY);
+        long due = r.timestamp() + header(r, RecordSink.HEADER_LATE_DELAY);
         assertThat(producer.sentAtMillis.get(i)).isLessThan(due).isGreaterThanOrEqualTo(forcedAt);
         assertThat(due - producer.sentAtMillis.get(i)).isCloseTo(earlyMillis, org.assertj.core.data.Offset.offset(25L));
       }
@@ -162,7 +162,7 @@ class GeneratorLoopStopTest {
     loop = null;
     Counters totals = stats.totals();
     assertThat(totals.sentEarly()).as("1 s lateness at least, a 200 ms drain: most go out early").isPositive();
-    assertThat(producer.history().stream().filter(r -> header(r, GeneratorLoop.HEADER_SENT_EARLY) > 0).count())
+    assertThat(producer.history().stream().filter(r -> header(r, RecordSink.HEADER_SENT_EARLY) > 0).count())
         .isEqualTo(totals.sentEarly());
     assertThat(totals.generated()).isEqualTo(totals.acked() + totals.failed());
   }

@@ -1,0 +1,141 @@
+package io.clickstream.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads a topic back and checks the stream's contract as a consumer sees it: per user, ties and inversions
+ * in event time (a PURCHASE not right after its CHECKOUT, on-time events arriving out of event-time order);
+ * the lateness bands (nothing may land 2..10 s late); events sent early; and, given the moment of a
+ * SIGTERM, what arrived after it and for how long.
+ *
+ * <pre>java -cp clickstream-benchmarks.jar io.clickstream.bench.StreamContractReport BOOTSTRAP TOPIC [SIGTERM_EPOCH_MS]</pre>
+ */
+public final class StreamContractReport {
+  private static final Pattern FIELDS = Pattern.compile("\"user_id\":\"USER_(\\d+)\".*\"event_type\":\"([A-Z_]+)\""
+      + ".*\"event_time\":(\\d+),\"processing_time\":(\\d+)");
+  private static final List<String> TYPES = List.of("VIEW", "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT", "PURCHASE");
+  private static final long[] BAND_EDGES = {0, 1_000, 2_000, 10_000};
+
+  private StreamContractReport() {
+  }
+
+  /** One user's events, packed as event time << 3 | type, growing as needed. */
+  private static final class UserEvents {
+    long[] packed = new long[64];
+    int size;
+    long lastOnTime = Long.MIN_VALUE;
+
+    void add(long eventTime, int type) {
+      if (size == packed.length) {
+        packed = Arrays.copyOf(packed, size * 2);
+      }
+      packed[size++] = eventTime << 3 | type;
+    }
+  }
+
+  public static void main(String[] args) {
+    if (args.length < 2) {
+      System.err.println("usage: StreamContractReport BOOTSTRAP TOPIC [SIGTERM_EPOCH_MS]");
+      System.exit(2);
+    }
+    long stopAt = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
+    Map<Integer, UserEvents> users = new HashMap<>();
+    long total = 0;
+    long late = 0;
+    long sentEarly = 0;
+    long onTimeInversions = 0;
+    long[] lateBands = new long[BAND_EDGES.length + 1];
+    long[] onTimeBands = new long[BAND_EDGES.length + 1];
+    long afterStop = 0;
+    long lateAfterStop = 0;
+    long lastArrival = Long.MIN_VALUE;
+    try (KafkaConsumer<byte[], byte[]> consumer = OffsetSampler.bytesConsumer(args[0])) {
+      List<TopicPartition> partitions = OffsetSampler.partitionsOf(consumer, args[1]);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          Matcher m = FIELDS.matcher(new String(r.value(), StandardCharsets.UTF_8));
+          if (!m.find()) {
+            throw new IllegalStateException("not a clickstream event: " + new String(r.value(), StandardCharsets.UTF_8));
+          }
+          total++;
+          int user = Integer.parseInt(m.group(1));
+          long eventTime = Long.parseLong(m.group(3));
+          long processing = Long.parseLong(m.group(4));
+          boolean isLate = r.headers().lastHeader("clickstream.late-delay-ms") != null;
+          sentEarly += r.headers().lastHeader("clickstream.sent-early-ms") != null ? 1 : 0;
+          UserEvents events = users.computeIfAbsent(user, u -> new UserEvents());
+          events.add(eventTime, TYPES.indexOf(m.group(2)));
+          if (isLate) {
+            late++;
+            lateBands[band(processing - eventTime)]++;
+          } else {
+            onTimeBands[band(processing - eventTime)]++;
+            // A user's on-time events share a partition and must arrive strictly in event-time order.
+            if (eventTime <= events.lastOnTime) {
+              onTimeInversions++;
+            }
+            events.lastOnTime = eventTime;
+          }
+          if (processing >= stopAt) {
+            afterStop++;
+            lateAfterStop += isLate ? 1 : 0;
+          }
+          lastArrival = Math.max(lastArrival, processing);
+        }
+      }
+    }
+    long ties = 0;
+    long purchaseInversions = 0;
+    long purchases = 0;
+    for (UserEvents events : users.values()) {
+      long[] sorted = Arrays.copyOf(events.packed, events.size);
+      Arrays.sort(sorted);
+      for (int i = 0; i < sorted.length; i++) {
+        if (i > 0 && sorted[i] >>> 3 == sorted[i - 1] >>> 3) {
+          ties++;
+        }
+        if ((sorted[i] & 7) == TYPES.indexOf("PURCHASE")) {
+          purchases++;
+          if (i == 0 || (sorted[i - 1] & 7) != TYPES.indexOf("CHECKOUT") || sorted[i - 1] >>> 3 >= sorted[i] >>> 3) {
+            purchaseInversions++;
+          }
+        }
+      }
+    }
+    System.out.printf("%,d events of %,d users, %,d late (%.2f %%), %,d sent early%n", total, users.size(), late,
+        100.0 * late / Math.max(1, total), sentEarly);
+    System.out.printf("per user: %,d ties in event time, %,d on-time events out of event-time order, "
+        + "%,d of %,d PURCHASEs not strictly after their CHECKOUT%n", ties, onTimeInversions, purchaseInversions, purchases);
+    System.out.println("| processing - event time | on-time events | late events |");
+    System.out.println("|---|---|---|");
+    String[] names = {"< 0", "0..1 s", "1..2 s", "2..10 s", ">= 10 s"};
+    for (int b = 0; b < names.length; b++) {
+      System.out.printf("| %s | %,d | %,d |%n", names[b], onTimeBands[b], lateBands[b]);
+    }
+    if (stopAt != Long.MAX_VALUE) {
+      System.out.printf("after SIGTERM: %,d events (%,d late) arrived, the last %.1f s after it%n", afterStop,
+          lateAfterStop, (lastArrival - stopAt) / 1000.0);
+    }
+  }
+
+  private static int band(long lateness) {
+    int b = 0;
+    while (b < BAND_EDGES.length && lateness >= BAND_EDGES[b]) {
+      b++;
+    }
+    return b;
+  }
+}

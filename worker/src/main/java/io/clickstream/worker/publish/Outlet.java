@@ -1,0 +1,16 @@
+package io.clickstream.worker.publish;
+
+import io.clickstream.worker.simulation.ClickEvent;
+
+/** Where the generator's parts hand events: the seam between the clocks' logic and the loop that owns the sink. */
+interface Outlet {
+  /** The event just simulated (in the loop's shared instance): counted, then held back if late or sent now. */
+  void emit(long nowNanos, long intendedNanos, long processingTime);
+
+  /**
+   * Sends an event now.
+   *
+   * @param earlyMillis how long before its due time a held-back event goes out; 0 when on time
+   */
+  void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime, long earlyMillis);
+}
