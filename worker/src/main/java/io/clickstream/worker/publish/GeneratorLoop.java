@@ -57,7 +57,7 @@ public final class GeneratorLoop {
     }
 
     @Override
-    public void send(ClickEvent e, long nowNanos, long intendedNanos, long processingTime, long earlyMillis) {
+    public void send(ClickEvent e, long intendedNanos, long processingTime, long earlyMillis) {
       GeneratorLoop.this.send(e, intendedNanos, processingTime, earlyMillis);
     }
   };
@@ -91,19 +91,12 @@ public final class GeneratorLoop {
   /**
    * How the loop is built beyond its simulator and producer.
    *
+   * @param recordHeaders which headers to stamp: see {@link RecordHeaders}
+   * @param reuseValueArrays encode values into reused arrays; see {@link RecordSink}
    * @param stopDrainMillis how long a stop may wait for held-back late events to fall due (STOP_DRAIN_SECONDS)
    */
   public record Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthRecorder truth,
                         VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
-  }
-
-  /**
-   * @param recordHeaders which headers to stamp: see {@link RecordHeaders}
-   * @param reuseValueArrays encode values into reused arrays; see {@link RecordSink}
-   */
-  public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
-                       String workerId, WorkerStats stats, RecordHeaders recordHeaders, boolean reuseValueArrays) {
-    this(simulator, producer, topic, workerId, stats, new Options(recordHeaders, reuseValueArrays, 1, null, null, 0, 0));
   }
 
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,

@@ -40,7 +40,7 @@ final class LateDelivery {
     for (ClickEvent late : queue.pollDue(nowMillis, MAX_PER_TURN)) {
       long now = System.nanoTime();
       long dueNanosAgo = (nowMillis - late.eventTime - late.lateDelayMillis) * 1_000_000L;
-      outlet.send(late, now, now - dueNanosAgo, wallMillis.applyAsLong(now), 0);
+      outlet.send(late, now - dueNanosAgo, wallMillis.applyAsLong(now), 0);
     }
   }
 
@@ -51,7 +51,7 @@ final class LateDelivery {
   void sendDueVirtual(long time) {
     for (ClickEvent late : queue.pollDue(time, Integer.MAX_VALUE)) {
       long now = System.nanoTime();
-      outlet.send(late, now, now, late.eventTime + late.lateDelayMillis, 0);
+      outlet.send(late, now, late.eventTime + late.lateDelayMillis, 0);
     }
   }
 
@@ -60,7 +60,7 @@ final class LateDelivery {
     List<ClickEvent> held = queue.drainAll();
     for (ClickEvent late : held) {
       long now = System.nanoTime();
-      outlet.send(late, now, now, late.eventTime + late.lateDelayMillis, 0);
+      outlet.send(late, now, late.eventTime + late.lateDelayMillis, 0);
     }
     return held.size();
   }
@@ -94,7 +94,7 @@ final class LateDelivery {
     for (ClickEvent late : rest) {
       long sendNanos = System.nanoTime();
       long wall = wallMillis.applyAsLong(sendNanos);
-      outlet.send(late, sendNanos, sendNanos, wall, Math.max(1, late.eventTime + late.lateDelayMillis - wall));
+      outlet.send(late, sendNanos, wall, Math.max(1, late.eventTime + late.lateDelayMillis - wall));
     }
     if (rest.isEmpty()) {
       LOG.info("Stopping: every held-back late event went out at its due time (drained in {} ms)",
