@@ -87,7 +87,7 @@ class LauncherIT {
         "--workers", "2"), env, stateDir.resolve("launcher.log"));
     launcher.waitForLog(SPELLED_OUT, Duration.ofSeconds(240));
     rememberPids();
-    awaitCoverage(Set.of("worker-1", "worker-2"), Duration.ofSeconds(120));
+    awaitCoverage(Set.of("worker-1", "worker-2"), Duration.ofSeconds(180));
     figures.add(String.format("local --workers 2: both workers producing %.1f s after the launcher started",
         (System.nanoTime() - started) / 1e9));
   }
@@ -169,7 +169,7 @@ class LauncherIT {
     ScriptProcess worker3 = ScriptProcess.start("worker-3", List.of("bash", "-c", command), baseEnv(),
         stateDir.resolve("printed-command.log"));
     added.add(worker3);
-    awaitCoverage(Set.of("worker-2", "worker-3"), Duration.ofSeconds(120));
+    awaitCoverage(Set.of("worker-2", "worker-3"), Duration.ofSeconds(180));
     rememberPids();
   }
 
@@ -181,7 +181,7 @@ class LauncherIT {
     ScriptProcess addWorker = ScriptProcess.start("add-worker", List.of(ClusterFixture.ROOT.resolve("clickstream")
         .toString(), "add-worker"), shell, stateDir.resolve("add-worker.log"));
     added.add(addWorker);
-    awaitCoverage(Set.of("worker-2", "worker-3", "worker-4"), Duration.ofSeconds(120));
+    awaitCoverage(Set.of("worker-2", "worker-3", "worker-4"), Duration.ofSeconds(180));
     rememberPids();
     assertThat(liveWorkers(status()).get("worker-4").getLong("pid")).as("add-worker execs the worker JVM")
         .isEqualTo(addWorker.pid());
