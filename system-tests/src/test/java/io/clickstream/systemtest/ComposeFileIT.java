@@ -39,8 +39,17 @@ class ComposeFileIT {
     Map<String, Object> worker = compose.service("worker");
     assertThat(worker).as("worker: a container_name would stop --scale").doesNotContainKey("container_name");
     assertThat(worker).as("worker: a fixed host port would clash at --scale").doesNotContainKey("ports");
-    assertThat(worker.get("stop_grace_period")).as("worker flushes held-back events on SIGTERM")
-        .isEqualTo("30s");
+    // The default drain (MAX_LATE_SECONDS, 120 s) + 40 s for the flush and the last truth report.
+    assertThat(worker.get("stop_grace_period")).as("worker drains held-back events on SIGTERM")
+        .isEqualTo("160s");
+    assertThat(compose.service("standalone").get("stop_grace_period")).isEqualTo("160s");
+  }
+
+  @Test
+  void theWorkersStopGraceFollowsWorkerStopGrace() {
+    ComposeProject shorter = ComposeProject.resolve(Map.of("MAX_LATE_SECONDS", "30", "WORKER_STOP_GRACE", "70s"));
+    assertThat(shorter.service("worker").get("stop_grace_period")).isEqualTo("70s");
+    assertThat(shorter.service("standalone").get("stop_grace_period")).isEqualTo("70s");
   }
 
   @Test
