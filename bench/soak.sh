@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: a coordinator and 2 clustered workers at a high rate with the truth and watermarks on, for an
-# hour by default. Every minute each JVM gets a full GC (jcmd GC.run) and its heap in use right after it
-# (jstat -gc: survivors + eden + old) is sampled: the live set. A leak shows as a live set that grows
+# hour by default. Every minute each JVM gets a full GC (jcmd GC.run) and the heap it left, from the JVM's
+# own GC log ("Pause Full ... before->after"), is sampled: the live set. A leak shows as a live set that grows
 # minute after minute; the report gives the series and each JVM's least-squares slope.
 #
 # Usage: bench/soak.sh   (SOAK_SECONDS=3600 SOAK_RATE=20000 SOAK_USERS=100000 SAMPLE_SECONDS=60)
@@ -25,11 +25,12 @@ export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP" TOPIC_NAME=bench-soak TOPIC_PARTITIO
 export EVENTS_PER_SECOND="$RATE" TRUTH=on WATERMARKS=on STATS_LOG_SECONDS=60 MAX_LATE_SECONDS=60
 export CLUSTER_NAME="bench-soak-$$" CLUSTER_MEMBERS=127.0.0.1 CLUSTER_HOST=127.0.0.1
 export CLUSTER_PORT CLUSTER_PORT_COUNT=5 HTTP_PORT HTTP_HOST=127.0.0.1
-bg "$OUT/coordinator.log" "$JAVA" -Xmx256m -jar "$COORDINATOR_JAR"
+gc_log() { echo "-Xlog:gc:file=$OUT/gc-$1.log:uptime"; }
+bg "$OUT/coordinator.log" "$JAVA" -Xmx256m "$(gc_log coordinator)" -jar "$COORDINATOR_JAR"
 names=(coordinator)
 pids=("$LAST_PID")
 for i in 1 2; do
-  bg "$OUT/worker-$i.log" env WORKER_ID="soak-worker-$i" "$JAVA" -Xmx512m -jar "$WORKER_JAR"
+  bg "$OUT/worker-$i.log" env WORKER_ID="soak-worker-$i" "$JAVA" -Xmx512m "$(gc_log "worker-$i")" -jar "$WORKER_JAR"
   names+=("worker-$i")
   pids+=("$LAST_PID")
 done
@@ -42,10 +43,10 @@ until [[ "$(status | grep -o '"liveWorkers":[0-9]*' | cut -d: -f2)" == "2" ]]; d
 done
 log "cluster formed; soaking ${RUN_SECONDS}s at $RATE/s, sampling every ${SAMPLE}s"
 
-# Heap in use right after a full GC, in MB (jstat -gc: S0U + S1U + EU + OU, in KB).
+# live_mb NAME PID: a full GC (jcmd waits for it), then the heap it left in MB, from its GC log line.
 live_mb() {
-  jcmd "$1" GC.run >/dev/null 2>&1 || { echo NA; return; }
-  jstat -gc "$1" | awk 'NR == 2 { printf "%.1f", ($3 + $4 + $6 + $8) / 1024 }'
+  jcmd "$2" GC.run >/dev/null 2>&1 || { echo NA; return; }
+  grep 'Pause Full' "$OUT/gc-$1.log" | tail -1 | sed -E 's/.*->([0-9]+)M\(.*/\1/'
 }
 echo "minute ${names[*]}" >"$OUT/samples.txt"
 start=$SECONDS
@@ -54,9 +55,9 @@ while (( SECONDS - start < RUN_SECONDS )); do
   sleep "$SAMPLE"
   minute=$((minute + 1))
   row="$minute"
-  for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || die "pid $pid exited during the soak; see $OUT/*.log"
-    row="$row $(live_mb "$pid")"
+  for i in "${!pids[@]}"; do
+    kill -0 "${pids[i]}" 2>/dev/null || die "${names[i]} exited during the soak; see $OUT/*.log"
+    row="$row $(live_mb "${names[i]}" "${pids[i]}")"
   done
   echo "$row" >>"$OUT/samples.txt"
 done
