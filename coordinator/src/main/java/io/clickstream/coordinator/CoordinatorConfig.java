@@ -32,7 +32,7 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     int users = env.intIn("NUM_USERS", 100, 1, 100_000_000);
     double maxRate = env.doubleIn("MAX_EVENTS_PER_SECOND", 1_000_000, 1, 100_000_000);
     double rate = env.doubleIn("EVENTS_PER_SECOND", 10, 0, maxRate);
-    String httpHost = env.string("HTTP_HOST", "0.0.0.0");
+    String httpHost = env.host("HTTP_HOST", "0.0.0.0");
     int httpPort = env.intIn("HTTP_PORT", 8088, 0, 65535);
     int bodyLimit = env.intIn("HTTP_BODY_LIMIT_BYTES", 4096, 64, 1_048_576);
     long lostAfter = env.intIn("WORKER_LOST_AFTER_MS", 4000, 1500, 600_000);

@@ -28,8 +28,8 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       env.problem("CLUSTER_NAME must be 1-64 letters, digits, '.', '_' or '-', got \"" + name + "\"");
     }
-    String host = env.string("CLUSTER_HOST", "127.0.0.1");
-    String publicHost = env.string("CLUSTER_PUBLIC_HOST", host);
+    String host = env.host("CLUSTER_HOST", "127.0.0.1");
+    String publicHost = env.host("CLUSTER_PUBLIC_HOST", host);
     int port = env.intIn("CLUSTER_PORT", 5701, 1, 65535);
     int portCount = env.intIn("CLUSTER_PORT_COUNT", 10, 1, 1000);
     int eventBusPort = env.intIn("EVENTBUS_PORT", 0, 0, 65535);
@@ -40,9 +40,9 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
       if (member.isEmpty()) {
         continue;
       }
-      if (!member.matches("[A-Za-z0-9._\\-\\[\\]:]+")) {
-        env.problem("CLUSTER_MEMBERS must be a comma-separated list of host or host:port, got \""
-            + env.value("CLUSTER_MEMBERS") + "\"");
+      if (!EnvReader.isHostAndOptionalPort(member)) {
+        env.problem("CLUSTER_MEMBERS must be a comma-separated list of host or host:port (port 1-65535), got \""
+            + member + "\" in \"" + env.value("CLUSTER_MEMBERS") + "\"");
         break;
       }
       members.add(member);

@@ -102,6 +102,42 @@ public final class EnvReader {
     }
   }
 
+  /** A host name (RFC 1123 labels), an IPv4 address or a bracketed or bare IPv6 address. */
+  private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+      "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?"
+          + "|\\[[0-9A-Fa-f:.]{2,45}]|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
+
+  /** A host to bind to or to reach: checked for syntax, so a typo fails at start rather than at bind time. */
+  public String host(String name, String defaultValue) {
+    String v = string(name, defaultValue);
+    if (!isHost(v)) {
+      problems.add(name + " must be a host name or an IP address, got \"" + v + "\"");
+    }
+    return v;
+  }
+
+  /** True for a host name, an IPv4 or an IPv6 address (see {@link #host}). */
+  public static boolean isHost(String value) {
+    return value != null && HOST.matcher(value).matches();
+  }
+
+  /**
+   * True for {@code host} or {@code host:port} with a port from 1 to 65535 ({@code [v6]:port} for IPv6).
+   * A bare IPv6 address (two colons or more) is a host without a port.
+   */
+  public static boolean isHostAndOptionalPort(String value) {
+    if (isHost(value)) {
+      return true;
+    }
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      return false;
+    }
+    String port = value.substring(colon + 1);
+    return isHost(value.substring(0, colon)) && port.matches("\\d{1,5}") && Integer.parseInt(port) >= 1
+        && Integer.parseInt(port) <= 65535;
+  }
+
   /** Records a problem found by a caller's own check, in the same format. */
   public void problem(String message) {
     problems.add(message);

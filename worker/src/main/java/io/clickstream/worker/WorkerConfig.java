@@ -125,7 +125,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     } catch (IllegalArgumentException e) {
       env.problem("RECORD_HEADERS must be all, late or none, got \"" + headers + "\"");
     }
-    String metricsHost = env.string("METRICS_HOST", "0.0.0.0");
+    String metricsHost = env.host("METRICS_HOST", "0.0.0.0");
     int metricsPort = env.intIn("METRICS_PORT", 9100, 0, 65535);
     Map<String, String> producer = producerProperties(env, bootstrap);
     ClusterConfig cluster = ClusterConfig.fromEnv(env);

@@ -131,4 +131,30 @@ class WorkerConfigTest {
     assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("KAFKA_PRODUCER_CONFIG_FILE", "/nope/p.properties")))
         .hasMessageContaining("KAFKA_PRODUCER_CONFIG_FILE cannot be read: \"/nope/p.properties\"");
   }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "PAYMENT_SECONDS|0|PAYMENT_SECONDS must be a number from 0.001 to 3600, got \"0\"",
+      "PAYMENT_SECONDS|fast|PAYMENT_SECONDS must be a number from 0.001 to 3600, got \"fast\"",
+      "PAYMENT_SECONDS|1500|PAYMENT_SECONDS must be less than two thirds of the session timeout (1800 s)",
+      "STOP_DRAIN_SECONDS|-1|STOP_DRAIN_SECONDS must be a number from 0 to 86400, got \"-1\"",
+      "METRICS_HOST|not a host|METRICS_HOST must be a host name or an IP address, got \"not a host\"",
+      "CLUSTER_MEMBERS|127.0.0.1:99999|CLUSTER_MEMBERS must be a comma-separated list of host or host:port",
+  })
+  void stopPaymentAndHostSettingsNameTheVariableAndTheValue(String name, String value, String message) {
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of(name, value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void theStopWaitsForTheLatestLateEventAndPaymentsFitInTheSession() {
+    WorkerConfig defaults = WorkerConfig.fromEnv(Map.of("MAX_LATE_SECONDS", "45"));
+    assertThat(defaults.stopDrainSeconds()).isEqualTo(45);
+    assertThat(defaults.paymentMillis()).isEqualTo(3_000);
+    WorkerConfig shortSessions = WorkerConfig.fromEnv(Map.of("SESSION_TIMEOUT_SECONDS", "4"));
+    assertThat(shortSessions.paymentMillis()).as("a quarter of a short session timeout").isEqualTo(1_000);
+    assertThat(WorkerConfig.fromEnv(Map.of("PAYMENT_SECONDS", "0.5", "STOP_DRAIN_SECONDS", "0")))
+        .extracting(WorkerConfig::paymentMillis, WorkerConfig::stopDrainSeconds).containsExactly(500L, 0);
+  }
 }
