@@ -59,6 +59,7 @@ export function renderKpis(s) {
 
 const PROBLEM_TITLES = {
   BROKER_UNREACHABLE: 'Kafka unreachable',
+  BROKER_REFUSED: 'Kafka refused the login',
   SENDS_FAILING: 'Sends failing',
   NO_WORKERS: 'No workers',
   WORKER_LOST: 'Worker lost',

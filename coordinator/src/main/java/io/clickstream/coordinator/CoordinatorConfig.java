@@ -2,6 +2,7 @@ package io.clickstream.coordinator;
 
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
+import io.clickstream.protocol.KafkaSettings;
 import java.util.Map;
 
 /**
@@ -19,13 +20,27 @@ import java.util.Map;
  * @param watermarkIdleMillis a partition with no event sent for this long is idle (WATERMARK_IDLE_SECONDS)
  * @param minWorkers assign no users until this many workers have registered (MIN_WORKERS): a fleet that
  *     starts together then starts with one split and no rebalance, which seed-exact runs need
+ * @param producerProperties the truth producer's settings (KAFKA_PRODUCER_* and KAFKA_PRODUCER_CONFIG_FILE, read
+ *     as the workers read them); the admin clients take their connection and security part
  */
 public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
                                 String httpHost, int httpPort, int bodyLimitBytes,
                                 long leaseMillis, long lostAfterMillis, long settleMillis,
                                 String bootstrapServers, String topic, String controlToken, boolean protectReads,
                                 ClusterConfig cluster, boolean truth, boolean watermarks, long watermarkIdleMillis,
-                                int minWorkers) {
+                                int minWorkers, Map<String, String> producerProperties) {
+
+  public CoordinatorConfig {
+    producerProperties = Map.copyOf(producerProperties);
+  }
+
+  /**
+   * Like the workers': an accepted record is never expired, so a long outage delays the truth, not loses it;
+   * one partition per truth topic, so idempotence keeps the records in publication order across retries.
+   */
+  private static final Map<String, String> TRUTH_PRODUCER_DEFAULTS = Map.of("acks", "all", "enable.idempotence",
+      "true", "linger.ms", "20", "max.block.ms", "10000", "compression.type", "lz4",
+      "delivery.timeout.ms", Integer.toString(Integer.MAX_VALUE));
 
   public static CoordinatorConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
@@ -42,8 +57,9 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
           + "\": a lost worker must have stopped before its users are reassigned");
     }
     long settle = env.intIn("COORDINATOR_SETTLE_MS", 2000, 0, 60_000);
-    String bootstrap = env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-    String topic = env.string("TOPIC_NAME", "clickstream");
+    String bootstrap = KafkaSettings.bootstrapServers(env);
+    String topic = KafkaSettings.topic(env);
+    Map<String, String> producer = KafkaSettings.producerProperties(env, bootstrap, TRUTH_PRODUCER_DEFAULTS);
     String token = env.value("CONTROL_TOKEN");
     if (token != null && token.length() < 8) {
       env.problem("CONTROL_TOKEN must be at least 8 characters, got one of " + token.length());
@@ -62,7 +78,7 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     }
     env.throwIfInvalid();
     return new CoordinatorConfig(users, rate, maxRate, httpHost, httpPort, bodyLimit, lease, lostAfter, settle,
-        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers);
+        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers, producer);
   }
 
   private static boolean onOff(EnvReader env, String name, String fallback) {
@@ -79,7 +95,7 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
         + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
         + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
         + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")
-        + ", minWorkers=" + minWorkers
+        + ", minWorkers=" + minWorkers + ", kafkaClients=" + KafkaSettings.masked(producerProperties)
         + ", control=" + (controlToken == null ? "open" : protectReads ? "token for all API calls" : "token for commands");
   }
 }

@@ -32,6 +32,12 @@ public final class CoordinatorMain {
       return;
     }
     LOG.info("Starting clickstream coordinator: {}", config.describe());
+    String refusal = KafkaLoginCheck.refusal(config);
+    if (refusal != null) {
+      LOG.error("clickstream coordinator cannot start: {}", refusal);
+      System.exit(2);
+      return;
+    }
     PrometheusMeterRegistry registry = MetricsSupport.newRegistry("coordinator");
     ClusterBootstrap.start(config.cluster(), registry)
         .compose(clustered -> clustered.vertx()

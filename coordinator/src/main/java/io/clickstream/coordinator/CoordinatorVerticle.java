@@ -9,6 +9,7 @@ import io.clickstream.coordinator.api.TruthApi;
 import io.clickstream.coordinator.truth.TruthPublisher;
 import io.clickstream.coordinator.truth.TruthService;
 import io.clickstream.coordinator.truth.TruthStore;
+import io.clickstream.protocol.KafkaSettings;
 import io.clickstream.protocol.TruthReport;
 import io.clickstream.protocol.Heartbeat;
 import io.clickstream.protocol.MessageFormatException;
@@ -68,7 +69,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   public Future<?> start() {
     coordinator = new Coordinator(vertx, config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS),
         clusterManager == null ? "local" : clusterManager.getNodeId());
-    landing = new KafkaLanding(vertx, config.bootstrapServers(), config.topic());
+    landing = new KafkaLanding(vertx, KafkaSettings.adminProperties(config.producerProperties()), config.topic());
     CoordinatorMetrics.bind(registry, coordinator, landing);
     List<MessageConsumer<Object>> consumers = new java.util.ArrayList<>(List.of(
         vertx.eventBus().consumer(Protocol.REGISTER,
@@ -86,10 +87,11 @@ public final class CoordinatorVerticle extends VerticleBase {
       return new io.vertx.core.json.JsonObject();
     })));
     if (config.truth()) {
-      truth = new TruthService(new TruthPublisher(vertx, config.bootstrapServers(),
+      truth = new TruthService(new TruthPublisher(vertx, config.producerProperties(),
           config.watermarks() ? List.of(TruthService.truthTopic(config.topic()), TruthService.watermarkTopic(config.topic()))
               : List.of(TruthService.truthTopic(config.topic()))),
           config.topic(), config.watermarks() ? config.watermarkIdleMillis() : null, truthStore);
+      CoordinatorMetrics.bindTruth(registry, truth);
       vertx.setPeriodic(1000, id -> truth.tick(ids(coordinator.registry().live()),
           ids(coordinator.registry().all().stream().filter(w -> !w.isLive()).toList()), System.currentTimeMillis()));
     }

@@ -25,6 +25,12 @@ class StartupFailuresIT {
       "coordinator|MAX_EVENTS_PER_SECOND|x|2|MAX_EVENTS_PER_SECOND must be a number",
       "coordinator|CONTROL_TOKEN|short|2|CONTROL_TOKEN must be at least 8 characters",
       "coordinator|WORKER_LEASE_MS|9000|2|WORKER_LEASE_MS must be shorter than WORKER_LOST_AFTER_MS",
+      "worker|KAFKA_PRODUCER_LINGER_MS|abc|2|KAFKA_PRODUCER_LINGER_MS is not a valid linger.ms, got \"abc\"",
+      "worker|KAFKA_PRODUCER_BOOTSTRAP_SERVERS|h:1|2|KAFKA_PRODUCER_BOOTSTRAP_SERVERS cannot be set (bootstrap.servers)",
+      "coordinator|KAFKA_PRODUCER_LINGER_MS|abc|2|KAFKA_PRODUCER_LINGER_MS is not a valid linger.ms, got \"abc\"",
+      "coordinator|KAFKA_PRODUCER_PARTITIONER_CLASS|x.Y|2|KAFKA_PRODUCER_PARTITIONER_CLASS cannot be set (partitioner.class)",
+      "coordinator|KAFKA_BOOTSTRAP_SERVERS|kafka|2|KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port",
+      "coordinator|TOPIC_NAME|bad topic|2|TOPIC_NAME must be 1-200 letters, digits, '.', '_' or '-', got \"bad topic\"",
   })
   void badSettingsStopTheProcessWithAClearMessage(String role, String variable, String value, int exitCode,
                                                   String message) {

@@ -66,16 +66,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean ownsDataDir;
     private final int port;
     private final int controllerPort;
+    /** The SASL_PLAINTEXT listener's port, or -1 without {@link Builder#saslPlainUser}. */
+    private final int saslPort;
     private final Thread cleanupHook;
     private JvmProcess process;
     private boolean closed;
 
-    private EmbeddedKafka(Builder options, Path dataDir, boolean ownsDataDir, int port, int controllerPort) {
+    private EmbeddedKafka(Builder options, Path dataDir, boolean ownsDataDir, int port, int controllerPort,
+                          int saslPort) {
         this.options = options;
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslPort = saslPort;
         // JvmProcess's own hook kills the JVM; this one also removes the temp data dir.
         this.cleanupHook = new Thread(this::closeQuietly, "embedded-kafka-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupHook);
@@ -93,6 +97,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return HOST + ":" + port;
+    }
+
+    /**
+     * {@code 127.0.0.1:port} of the SASL_PLAINTEXT listener (mechanism PLAIN, the users given to
+     * {@link Builder#saslPlainUser}); the PLAINTEXT one of {@link #bootstrapServers()} stays open
+     * for the test's own clients.
+     */
+    public String saslBootstrapServers() {
+        if (saslPort < 0) {
+            throw new IllegalStateException("this broker has no SASL listener: use Builder.saslPlainUser");
+        }
+        return HOST + ":" + saslPort;
     }
 
     public int port() {
@@ -253,7 +269,9 @@ public final class EmbeddedKafka implements AutoCloseable {
                 "--port", Integer.toString(port),
                 "--controller-port", Integer.toString(controllerPort),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
-        options.brokerProperties.forEach((k, v) -> args.addAll(List.of("--prop", k + "=" + v)));
+        Map<String, String> props = new LinkedHashMap<>(saslProperties());
+        props.putAll(options.brokerProperties);
+        props.forEach((k, v) -> args.addAll(List.of("--prop", k + "=" + v)));
         process = JvmProcess.mainClass(MAIN_CLASS)
                 .name("kafka-broker")
                 .classpath(brokerClasspath())
@@ -264,6 +282,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         awaitReady(started + options.startupTimeout.toNanos());
         LOG.info("Kafka broker ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), process.pid(), dataDir);
+    }
+
+    /**
+     * A second client listener with SASL_PLAINTEXT and PLAIN, whose users and passwords live in the
+     * listener's JAAS config; the broker itself keeps talking PLAINTEXT on the first one.
+     */
+    private Map<String, String> saslProperties() {
+        if (saslPort < 0) {
+            return Map.of();
+        }
+        String broker = "PLAINTEXT://" + HOST + ":" + port + ",SASL_PLAINTEXT://" + HOST + ":" + saslPort;
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        options.saslUsers.forEach((user, password) ->
+                jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        return Map.of(
+                "listeners", broker + ",CONTROLLER://" + HOST + ":" + controllerPort,
+                "advertised.listeners", broker,
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "sasl.enabled.mechanisms", "PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
     }
 
     /**
@@ -385,8 +423,9 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     private static int[] freePorts() {
         try (ServerSocket a = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST));
-             ServerSocket b = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-            return new int[] {a.getLocalPort(), b.getLocalPort()};
+             ServerSocket b = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST));
+             ServerSocket c = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            return new int[] {a.getLocalPort(), b.getLocalPort(), c.getLocalPort()};
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find free ports on " + HOST, e);
         }
@@ -412,6 +451,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Options for {@link EmbeddedKafka}. */
     public static final class Builder {
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m"));
         private Path dataDir;
         private Duration startupTimeout = Duration.ofSeconds(60);
@@ -422,6 +462,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** Any broker property, overriding the single-node defaults (e.g. {@code num.partitions}). */
         public Builder brokerProperty(String key, String value) {
             brokerProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Adds a SASL_PLAINTEXT listener (mechanism PLAIN, see {@link #saslBootstrapServers()}) that
+         * admits this user; repeatable for more users.
+         */
+        public Builder saslPlainUser(String user, String password) {
+            saslUsers.put(user, password);
             return this;
         }
 
@@ -467,7 +516,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             // metadata does not pin the listener ports.
             for (int attempt = 1; ; attempt++) {
                 int[] ports = freePorts();
-                EmbeddedKafka kafka = new EmbeddedKafka(this, dir.toAbsolutePath(), owns, ports[0], ports[1]);
+                EmbeddedKafka kafka = new EmbeddedKafka(this, dir.toAbsolutePath(), owns, ports[0], ports[1],
+                        saslUsers.isEmpty() ? -1 : ports[2]);
                 try {
                     kafka.launchAndAwaitReady();
                     return kafka;

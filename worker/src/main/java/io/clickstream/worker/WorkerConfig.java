@@ -2,17 +2,12 @@ package io.clickstream.worker;
 
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
+import io.clickstream.protocol.KafkaSettings;
 import io.clickstream.worker.simulation.LateDelay;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -43,10 +38,6 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            ClusterConfig cluster, long sessionTimeoutMillis, Truth truth,
                            io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew,
                            long paymentMillis, int stopDrainSeconds) {
-  public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
-  public static final String PRODUCER_FILE = "KAFKA_PRODUCER_CONFIG_FILE";
-  /** Property names whose values never appear in logs. */
-  private static final Set<String> SECRET_HINTS = Set.of("password", "jaas", "secret", "key");
 
   public WorkerConfig {
     producerProperties = Map.copyOf(producerProperties);
@@ -65,14 +56,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
 
   public static WorkerConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
-    String bootstrap = env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-    if (!bootstrap.matches("[^\\s,]+(,[^\\s,]+)*")) {
-      env.problem("KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port, got \"" + bootstrap + "\"");
-    }
-    String topic = env.string("TOPIC_NAME", "clickstream");
-    if (!topic.matches("[A-Za-z0-9._-]{1,200}")) {
-      env.problem("TOPIC_NAME must be 1-200 letters, digits, '.', '_' or '-', got \"" + topic + "\"");
-    }
+    String bootstrap = KafkaSettings.bootstrapServers(env);
+    String topic = KafkaSettings.topic(env);
     int partitions = env.intIn("TOPIC_PARTITIONS", 12, 1, 10_000);
     int replication = env.intIn("TOPIC_REPLICATION_FACTOR", -1, -1, 32);
     if (replication == 0) {
@@ -218,60 +203,23 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
   }
 
   /**
-   * Defaults first (lz4, acks=all with idempotence: no loss and no duplicates on retry), then the
-   * properties file, then KAFKA_PRODUCER_* variables (KAFKA_PRODUCER_SASL_MECHANISM → sasl.mechanism).
-   * Unknown property names are refused, so a typo never silently does nothing.
+   * Defaults first (lz4, acks=all with idempotence: no loss and no duplicates on retry), then what
+   * {@link KafkaSettings} reads from KAFKA_PRODUCER_CONFIG_FILE and KAFKA_PRODUCER_* variables.
    */
   static Map<String, String> producerProperties(EnvReader env, String bootstrap) {
-    Map<String, String> props = new LinkedHashMap<>();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    props.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put(ProducerConfig.ACKS_CONFIG, "all");
+    defaults.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    defaults.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    defaults.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    defaults.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
     // Never expire a record the producer has accepted: a batch that times out while in flight may or may
     // not have been written (measured: 913 events counted failed that had landed), so every "failed" would
     // be a guess. Instead the buffer (buffer.memory) bounds memory, and when it is full send() blocks for at
     // most max.block.ms and then fails that one event, which certainly was never written.
-    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-    Map<String, String> overrides = new LinkedHashMap<>();
-    String file = env.value(PRODUCER_FILE);
-    if (file != null) {
-      Properties fromFile = new Properties();
-      try (Reader reader = Files.newBufferedReader(Path.of(file))) {
-        fromFile.load(reader);
-        fromFile.stringPropertyNames().forEach(name -> overrides.put(name, fromFile.getProperty(name)));
-      } catch (IOException | RuntimeException e) {
-        env.problem(PRODUCER_FILE + " cannot be read: \"" + file + "\" (" + e.getMessage() + ")");
-      }
-    }
-    env.raw().keySet().stream().sorted().forEach(name -> {
-      if (name.startsWith(PRODUCER_PREFIX) && !name.equals(PRODUCER_FILE)) {
-        String value = env.value(name);
-        if (value != null) {
-          overrides.put(name.substring(PRODUCER_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-        }
-      }
-    });
-    Set<String> known = ProducerConfig.configNames();
-    overrides.forEach((name, value) -> {
-      if (!known.contains(name)) {
-        env.problem("unknown Kafka producer property \"" + name + "\" (from " + PRODUCER_PREFIX
-            + name.toUpperCase(Locale.ROOT).replace('.', '_') + " or " + PRODUCER_FILE + ")");
-      }
-    });
-    if (overrides.containsKey(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG)
-        || overrides.containsKey(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG)) {
-      env.problem("Kafka key/value serializers are fixed by the generator and cannot be overridden");
-    }
-    props.putAll(overrides);
-    // acks other than "all" silently disables idempotence only when it is not set explicitly; say it.
-    if (!"all".equals(props.get(ProducerConfig.ACKS_CONFIG)) && !"-1".equals(props.get(ProducerConfig.ACKS_CONFIG))
-        && !overrides.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
-      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-    }
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    defaults.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+    defaults.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+    Map<String, String> props = new LinkedHashMap<>(KafkaSettings.producerProperties(env, bootstrap, defaults));
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer");
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "org.apache.kafka.common.serialization.ByteArraySerializer");
     return props;
@@ -284,10 +232,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
 
   /** The producer configuration with secrets masked, for the Starting line. */
   public Map<String, String> loggableProducerProperties() {
-    Map<String, String> out = new LinkedHashMap<>();
-    producerProperties.forEach((k, v) -> out.put(k,
-        SECRET_HINTS.stream().anyMatch(k::contains) && !k.contains("serializer") ? "******" : v));
-    return out;
+    return KafkaSettings.masked(producerProperties);
   }
 
   public String describe() {

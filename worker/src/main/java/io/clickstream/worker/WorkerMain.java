@@ -57,6 +57,10 @@ public final class WorkerMain {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(2);
       return;
+    } catch (KafkaPreflight.KafkaRefusedException e) {
+      LOG.error("clickstream worker cannot start: {}", e.getMessage());
+      System.exit(2);
+      return;
     } catch (KafkaPreflight.KafkaUnavailableException e) {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(3);

@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.api;
 
+import io.clickstream.protocol.KafkaRefusal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -37,15 +38,22 @@ public final class KafkaLanding {
   private long checkedAtMillis;
   private Boolean reachable;
   private String error;
+  /** The broker answered but refused the login or access. */
+  private boolean refused;
 
-  public KafkaLanding(Vertx vertx, String bootstrapServers, String topic) {
+  /**
+   * @param adminProperties the connection and security settings every Kafka client of this process uses
+   *     ({@link io.clickstream.protocol.KafkaSettings#adminProperties}); null for no Kafka at all (tests)
+   */
+  public KafkaLanding(Vertx vertx, Map<String, String> adminProperties, String topic) {
     this.vertx = vertx;
     this.topic = topic;
-    this.config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.put("default.api.timeout.ms", "5000");
-    config.put("request.timeout.ms", "4000");
-    this.admin = bootstrapServers == null ? null : KafkaAdminClient.create(vertx, config);
+    this.config = adminProperties == null ? null : new HashMap<>(adminProperties);
+    if (config != null) {
+      config.put("default.api.timeout.ms", "5000");
+      config.put("request.timeout.ms", "4000");
+    }
+    this.admin = config == null ? null : KafkaAdminClient.create(vertx, config);
   }
 
   /** Starts one refresh unless one is still running. Never blocks. */
@@ -87,6 +95,7 @@ public final class KafkaLanding {
               LOG.info("Kafka reachable again");
             }
             reachable = true;
+            refused = false;
             error = null;
           } else if (isUnknownTopic(ar.cause())) {
             // The broker answered: it is reachable, the topic is just not created yet (workers create
@@ -94,13 +103,19 @@ public final class KafkaLanding {
             // ready coordinator before they create the topic.
             endOffsetsSum = 0;
             reachable = true;
+            refused = false;
             error = null;
           } else {
+            // A refused login is a setting to fix, not an outage: say which one, on the dashboard and in the log.
+            String refusal = KafkaRefusal.explain(ar.cause());
+            String message = refusal != null ? refusal
+                : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
             if (!Boolean.FALSE.equals(reachable)) {
-              LOG.warn("Cannot read end offsets of topic '{}': {}", topic, ar.cause().toString());
+              LOG.warn("Cannot read end offsets of topic '{}': {}", topic, message);
             }
             reachable = false;
-            error = ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+            refused = refusal != null;
+            error = message;
           }
         });
   }
@@ -126,6 +141,11 @@ public final class KafkaLanding {
   /** Null until the first check: unknown is not unreachable. */
   public Boolean reachable() {
     return reachable;
+  }
+
+  /** True when the last check failed because the broker refused us (login, TLS, ACLs), not for lack of it. */
+  public boolean refused() {
+    return Boolean.FALSE.equals(reachable) && refused;
   }
 
   public String error() {

@@ -25,7 +25,9 @@ final class Problems {
 
   static JsonArray of(Coordinator c, ClusterStats stats, KafkaLanding landing, double measured, long nowMillis) {
     JsonArray problems = new JsonArray();
-    if (Boolean.FALSE.equals(landing.reachable())) {
+    if (landing.refused()) {
+      problems.add(problem("BROKER_REFUSED", landing.error()));
+    } else if (Boolean.FALSE.equals(landing.reachable())) {
       problems.add(problem("BROKER_UNREACHABLE", "Kafka broker unreachable: " + landing.error()));
     }
     stats.recentErrors(nowMillis).forEach((worker, error) ->

@@ -2,6 +2,7 @@ package io.clickstream.coordinator.stats;
 
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.api.KafkaLanding;
+import io.clickstream.coordinator.truth.TruthService;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,13 @@ public final class CoordinatorMetrics {
         () -> stats.latencies(System.currentTimeMillis()).sendLagP99Ms());
     gauge(registry, "clickstream.kafka.end.offsets", "Sum of the topic's end offsets: what landed in Kafka",
         () -> landing.toJson().getLong("endOffsetsSum"));
+  }
+
+  /** With TRUTH=on: what the bounded pending list had to drop while Kafka did not take the truth. */
+  public static void bindTruth(MeterRegistry registry, TruthService truth) {
+    FunctionCounter.builder("clickstream.truth.records.dropped", truth, TruthService::droppedRecords)
+        .description("Truth and watermark records dropped because Kafka did not take them for too long")
+        .register(registry);
   }
 
   private static void gauge(MeterRegistry registry, String name, String description, DoubleSupplier value) {

@@ -1,7 +1,10 @@
 package io.clickstream.coordinator.truth;
 
+import io.clickstream.protocol.KafkaRefusal;
+import io.clickstream.protocol.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,16 +33,17 @@ public final class TruthPublisher {
   }
 
   private final Vertx vertx;
-  private final String bootstrapServers;
+  /** KAFKA_PRODUCER_* on the coordinator's defaults: the same security settings as every other client. */
+  private final Map<String, String> producerProperties;
   private final List<String> topics;
   private KafkaProducer<String, String> producer;
   private boolean topicsReady;
   private long failed;
   private long lastFailureLogMillis;
 
-  public TruthPublisher(Vertx vertx, String bootstrapServers, List<String> topics) {
+  public TruthPublisher(Vertx vertx, Map<String, String> producerProperties, List<String> topics) {
     this.vertx = vertx;
-    this.bootstrapServers = bootstrapServers;
+    this.producerProperties = Map.copyOf(producerProperties);
     this.topics = List.copyOf(topics);
   }
 
@@ -74,16 +78,15 @@ public final class TruthPublisher {
   private void ensureReady() throws Exception {
     if (producer == null) {
       Properties props = new Properties();
-      props.putAll(Map.of("bootstrap.servers", bootstrapServers, "acks", "all", "enable.idempotence", "true",
-          "linger.ms", "20", "max.block.ms", "10000", "compression.type", "lz4",
-          // Like the workers: an accepted record is never expired, so a long outage delays the truth, not loses it.
-          "delivery.timeout.ms", Integer.toString(Integer.MAX_VALUE)));
+      props.putAll(producerProperties);
       producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     }
     if (!topicsReady) {
+      Map<String, Object> adminProps = new HashMap<>(KafkaSettings.adminProperties(producerProperties));
       // default.api.timeout.ms below the request timeout is refused when set explicitly: set both.
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers, "default.api.timeout.ms", 10000,
-          "request.timeout.ms", 5000))) {
+      adminProps.put("default.api.timeout.ms", 10000);
+      adminProps.put("request.timeout.ms", 5000);
+      try (Admin admin = Admin.create(adminProps)) {
         for (String topic : topics) {
           try {
             admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
@@ -104,7 +107,9 @@ public final class TruthPublisher {
     long now = System.currentTimeMillis();
     if (now - lastFailureLogMillis > 5000) {
       lastFailureLogMillis = now;
-      LOG.warn("Could not write a truth or watermark record ({} so far): {}", failed, err.toString());
+      String refusal = KafkaRefusal.explain(err);
+      LOG.warn("Could not write a truth or watermark record ({} so far): {}", failed,
+          refusal != null ? refusal : err.toString());
     }
   }
 }

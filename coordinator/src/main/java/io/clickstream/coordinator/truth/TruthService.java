@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class TruthService {
   private static final Logger LOG = LoggerFactory.getLogger(TruthService.class);
+  /**
+   * Records waiting for Kafka at most (a window record is about 1 KB, a session a few hundred bytes): a
+   * refusal of an hour at a thousand sessions a second costs the oldest ones, not the heap.
+   */
+  static final int MAX_PENDING = 50_000;
 
   private final TruthMerger merger = new TruthMerger(System.currentTimeMillis());
   private final TruthStore store;
@@ -25,11 +30,11 @@ public final class TruthService {
   private final TruthPublisher publisher;
   private final String truthTopic;
   private final String watermarkTopic;
-  private final List<TruthPublisher.Record> pending = new ArrayList<>();
-  private boolean publishing;
+  private final PendingRecords pending;
 
   /** @param watermarkIdleMillis null when WATERMARKS=off */
   public TruthService(TruthPublisher publisher, String topic, Long watermarkIdleMillis, TruthStore store) {
+    this.pending = new PendingRecords(MAX_PENDING, System::currentTimeMillis);
     this.publisher = publisher;
     this.store = store;
     this.truthTopic = truthTopic(topic);
@@ -71,10 +76,8 @@ public final class TruthService {
       records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), nowMillis));
     }
     if (watermarks != null) {
-      if (!publishing) {
-        // Only the latest watermark of a partition matters: while Kafka is away, do not pile them up.
-        pending.removeIf(r -> r.topic().equals(watermarkTopic));
-      }
+      // Only the latest watermark of a partition matters: while Kafka is away, do not pile them up.
+      pending.removeWaiting(r -> r.topic().equals(watermarkTopic));
       Set<String> bounding = new java.util.HashSet<>(liveWorkers);
       bounding.addAll(merger.stillHolding(liveWorkers));
       Map<String, Long> clocks = new HashMap<>();
@@ -84,18 +87,21 @@ public final class TruthService {
             mark.encode(), nowMillis));
       }
     }
-    pending.addAll(records);
-    if (publishing || pending.isEmpty()) {
+    pending.add(records);
+    // Kept until the producer took them: a broker away for a while delays the truth, it does not lose it.
+    List<TruthPublisher.Record> batch = pending.takeBatch();
+    if (batch.isEmpty()) {
       return Future.succeededFuture();
     }
-    // Kept until the producer took them: a broker away for a while delays the truth, it does not lose it.
-    List<TruthPublisher.Record> batch = List.copyOf(pending);
-    publishing = true;
     return publisher.publish(batch)
-        .onComplete(ar -> publishing = false)
-        .onSuccess(v -> pending.subList(0, batch.size()).clear())
+        .onComplete(ar -> pending.batchDone(ar.succeeded()))
         .onFailure(err -> LOG.warn("Publishing {} truth records failed, retrying in a second: {}", batch.size(),
             err.toString()));
+  }
+
+  /** Records dropped because Kafka did not take them for too long (the pending list was full). */
+  public long droppedRecords() {
+    return pending.dropped();
   }
 
   public Future<Void> close() {

@@ -1,5 +1,7 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.protocol.KafkaRefusal;
+import io.clickstream.protocol.KafkaSettings;
 import io.clickstream.worker.WorkerConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +29,13 @@ public final class KafkaPreflight {
   private KafkaPreflight() {
   }
 
+  /** The broker answered but refused the login or access: a configuration mistake, not an outage. */
+  public static final class KafkaRefusedException extends RuntimeException {
+    KafkaRefusedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** Thrown with a message meant for the operator. */
   public static final class KafkaUnavailableException extends RuntimeException {
     KafkaUnavailableException(String message, Throwable cause) {
@@ -36,7 +45,7 @@ public final class KafkaPreflight {
 
   /** Makes sure the topic exists and returns its partition count. */
   public static int ensureTopic(WorkerConfig config) {
-    Map<String, Object> props = adminProperties(config.producerProperties());
+    Map<String, Object> props = new HashMap<>(KafkaSettings.adminProperties(config.producerProperties()));
     long timeoutMillis = TimeUnit.SECONDS.toMillis(config.kafkaStartupTimeoutSeconds());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeoutMillis, 10_000));
@@ -71,10 +80,16 @@ public final class KafkaPreflight {
       throw new KafkaUnavailableException("cannot reach Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
           + " within " + config.kafkaStartupTimeoutSeconds() + " s (KAFKA_STARTUP_TIMEOUT_SECONDS)", e);
     } catch (ExecutionException e) {
+      String refusal = KafkaRefusal.explain(e.getCause());
+      if (refusal != null) {
+        throw new KafkaRefusedException(refusal + " (KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers() + ")",
+            e.getCause());
+      }
       if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
         // The admin client's own deadline (default.api.timeout.ms) fired first: no broker answered.
         throw new KafkaUnavailableException("cannot reach Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
-            + " within " + config.kafkaStartupTimeoutSeconds() + " s (KAFKA_STARTUP_TIMEOUT_SECONDS)", e.getCause());
+            + " within " + config.kafkaStartupTimeoutSeconds() + " s (KAFKA_STARTUP_TIMEOUT_SECONDS), or "
+            + "KAFKA_PRODUCER_SECURITY_PROTOCOL does not match the broker's listener", e.getCause());
       }
       throw new KafkaUnavailableException("Kafka at KAFKA_BOOTSTRAP_SERVERS=" + config.bootstrapServers()
           + " refused the topic setup for TOPIC_NAME=" + config.topic() + ": " + e.getCause(), e.getCause());
@@ -122,17 +137,5 @@ public final class KafkaPreflight {
               config.virtualClock().startMillis()) + " (the record timestamp is event_time): set retention.ms=-1 on"
           + " the topic, use a new TOPIC_NAME (created with retention.ms=-1), or a recent START_TIME");
     }
-  }
-
-  /** The producer settings that also mean something to an admin client: connection and security. */
-  static Map<String, Object> adminProperties(Map<String, String> producerProperties) {
-    Map<String, Object> props = new HashMap<>();
-    Set<String> adminNames = AdminClientConfig.configNames();
-    producerProperties.forEach((name, value) -> {
-      if (adminNames.contains(name) && !name.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
-        props.put(name, value);
-      }
-    });
-    return props;
   }
 }
