@@ -75,8 +75,7 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     }
     env.throwIfInvalid();
     return new CoordinatorConfig(users, rate, maxRate, httpHost, allowedHosts, publishedHost, httpPort, bodyLimit,
-        lease, lostAfter, settle,
-        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers);
+        lease, lostAfter, settle, bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers);
   }
 
   private static boolean onOff(EnvReader env, String name, String fallback) {
@@ -109,7 +108,8 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
 
   public String describe() {
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
-        + httpHost + ":" + httpPort + (allowedHosts.isEmpty() ? "" : " (also as " + allowedHosts + ")") + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
+        + httpHost + ":" + httpPort + (allowedHosts.isEmpty() ? "" : " (also as " + allowedHosts + ")")
+        + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
         + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
         + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
         + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")
