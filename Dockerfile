@@ -47,7 +47,10 @@ COPY docker/entrypoint.sh /app/entrypoint.sh
 
 # Heap as a share of the container's memory limit, and a clean exit (so the orchestrator restarts
 # the container) instead of a half-dead JVM after an OutOfMemoryError. Override JAVA_OPTS to tune.
+# HTTP_HOST: a container's own loopback is reachable by nobody, so the coordinator listens on every
+# interface of the container; who reaches it is up to the publish (compose: the host's loopback only).
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
+    HTTP_HOST=0.0.0.0 \
     CLICKSTREAM_HOME=/app \
     CLICKSTREAM_ROLE=${ROLE}
 
@@ -55,7 +58,8 @@ ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError" \
 # 5701-5710: Hazelcast membership. The event bus takes a free port (EVENTBUS_PORT to fix it).
 EXPOSE 8088 9100 5701-5710
 
-USER clickstream:clickstream
+# By number: Kubernetes' runAsNonRoot cannot tell whether a user *name* is root, and refuses to start it.
+USER 10001:10001
 # Through sh, so the script needs no exec bit (COPY --chmod needs BuildKit); it execs java, which then
 # is PID 1 and gets SIGTERM directly (workers flush held-back late events on it).
 ENTRYPOINT ["/bin/sh", "/app/entrypoint.sh"]

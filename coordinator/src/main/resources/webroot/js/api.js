@@ -22,9 +22,11 @@ export function withAccessToken(path) {
 
 /**
  * Calls the API and resolves with the parsed JSON body. body is sent as is when it is a string (so the
- * server sees exactly what the operator typed), else as JSON.
+ * server sees exactly what the operator typed), else as JSON. A command always goes out as JSON, {} when
+ * it has no body: the server refuses commands of any other Content-Type (other sites' form posts).
  */
 export async function call(method, path, body) {
+  if (body === undefined && method !== 'GET') body = {};
   for (let attempt = 0; ; attempt++) {
     const token = currentToken();
     const headers = { Accept: 'application/json' };

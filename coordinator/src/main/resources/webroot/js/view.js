@@ -64,8 +64,9 @@ const PROBLEM_TITLES = {
   NO_WORKERS: 'No workers',
   WORKER_LOST: 'Worker lost',
   BEHIND_TARGET: 'Behind target',
+  CONTROL_OPEN: 'Open to the network',
 };
-const WARNINGS = new Set(['BEHIND_TARGET']);
+const WARNINGS = new Set(['BEHIND_TARGET', 'CONTROL_OPEN']);
 
 /** One banner per problem, reused in place: messages that count seconds change only their text. */
 export function renderProblems(problems = []) {

@@ -72,6 +72,10 @@ public final class Coordinator {
     this.settledAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMillis());
   }
 
+  public CoordinatorConfig config() {
+    return config;
+  }
+
   public String id() {
     return coordinatorId;
   }

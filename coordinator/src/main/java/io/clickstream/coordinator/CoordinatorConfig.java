@@ -1,8 +1,11 @@
 package io.clickstream.coordinator;
 
+import io.clickstream.coordinator.api.AllowedHosts;
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
 import io.clickstream.protocol.KafkaSettings;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +16,10 @@ import java.util.Map;
  * @param leaseMillis how long a heartbeat reply lets a worker produce; shorter than {@code lostAfterMillis}
  * @param lostAfterMillis a worker silent this long is lost and its users reassigned
  * @param settleMillis after start, wait this long for workers to re-register before the first split
+ * @param httpHost the HTTP server's bind address (HTTP_HOST): loopback unless opened on purpose
+ * @param allowedHosts extra names the Host header may carry (HTTP_ALLOWED_HOSTS; "*" for any)
+ * @param publishedHost where a container's port is published on its host (HTTP_PUBLISHED_HOST, compose sets
+ *     it): decides, instead of httpHost, whether the API is open to the network; null if unset
  * @param controlToken when set, rate/pause/resume need it as a bearer token (CONTROL_TOKEN); null if unset
  * @param protectReads the status, history, events and metrics routes need it too (CONTROL_TOKEN_PROTECT_READS)
  * @param truth merge the workers' ground truth and publish it to TOPIC_NAME.truth (TRUTH, default on)
@@ -24,7 +31,8 @@ import java.util.Map;
  *     as the workers read them); the admin clients take their connection and security part
  */
 public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
-                                String httpHost, int httpPort, int bodyLimitBytes,
+                                String httpHost, List<String> allowedHosts, String publishedHost, int httpPort,
+                                int bodyLimitBytes,
                                 long leaseMillis, long lostAfterMillis, long settleMillis,
                                 String bootstrapServers, String topic, String controlToken, boolean protectReads,
                                 ClusterConfig cluster, boolean truth, boolean watermarks, long watermarkIdleMillis,
@@ -47,7 +55,12 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     int users = env.intIn("NUM_USERS", 100, 1, 100_000_000);
     double maxRate = env.doubleIn("MAX_EVENTS_PER_SECOND", 1_000_000, 1, 100_000_000);
     double rate = env.doubleIn("EVENTS_PER_SECOND", 10, 0, maxRate);
-    String httpHost = env.host("HTTP_HOST", "0.0.0.0");
+    String httpHost = env.host("HTTP_HOST", "127.0.0.1");
+    List<String> allowedHosts = hostList(env, "HTTP_ALLOWED_HOSTS");
+    String publishedHost = env.value("HTTP_PUBLISHED_HOST");
+    if (publishedHost != null && !AllowedHosts.isValidEntry(publishedHost)) {
+      env.problem("HTTP_PUBLISHED_HOST must be a host name or address, got \"" + publishedHost + "\"");
+    }
     int httpPort = env.intIn("HTTP_PORT", 8088, 0, 65535);
     int bodyLimit = env.intIn("HTTP_BODY_LIMIT_BYTES", 4096, 64, 1_048_576);
     long lostAfter = env.intIn("WORKER_LOST_AFTER_MS", 4000, 1500, 600_000);
@@ -77,8 +90,9 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
       env.problem("WATERMARKS=on needs TRUTH=on: the watermarks come with the workers' truth reports");
     }
     env.throwIfInvalid();
-    return new CoordinatorConfig(users, rate, maxRate, httpHost, httpPort, bodyLimit, lease, lostAfter, settle,
-        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers, producer);
+    return new CoordinatorConfig(users, rate, maxRate, httpHost, allowedHosts, publishedHost, httpPort, bodyLimit,
+        lease, lostAfter, settle, bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers,
+        producer);
   }
 
   private static boolean onOff(EnvReader env, String name, String fallback) {
@@ -89,9 +103,30 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     return value.equals("on");
   }
 
+  private static List<String> hostList(EnvReader env, String name) {
+    String value = env.value(name);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> hosts = Arrays.stream(value.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+    for (String host : hosts) {
+      if (!AllowedHosts.isValidEntry(host)) {
+        env.problem(name + " must be a comma-separated list of host names or addresses (no scheme, port or path) "
+            + "or *, got \"" + host + "\"");
+      }
+    }
+    return hosts;
+  }
+
+  /** Commands need no token and the port is reachable from other machines: warned at start, shown on the page. */
+  public boolean controlOpenToNetwork() {
+    return controlToken == null && !AllowedHosts.isLoopback(publishedHost != null ? publishedHost : httpHost);
+  }
+
   public String describe() {
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
-        + httpHost + ":" + httpPort + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
+        + httpHost + ":" + httpPort + (allowedHosts.isEmpty() ? "" : " (also as " + allowedHosts + ")")
+        + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
         + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
         + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
         + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")

@@ -120,6 +120,10 @@ public final class CoordinatorVerticle extends VerticleBase {
           server = s;
           LOG.info("Coordinator {} serving the dashboard and API at http://{}:{}/", coordinator.id(),
               config.httpHost(), s.actualPort());
+          String open = HttpApi.exposureWarning(config);
+          if (open != null) {
+            LOG.warn(open);
+          }
         });
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> listening);
   }

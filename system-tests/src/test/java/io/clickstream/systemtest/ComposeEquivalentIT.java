@@ -213,6 +213,11 @@ class ComposeEquivalentIT {
     assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo("kafka:9092");
     env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
     env.put("CLUSTER_PORT", Integer.toString(clusterPort));
+    if ("0.0.0.0".equals(env.get("HTTP_HOST"))) {
+      // Every interface of a container is its own; on this shared host, loopback, which compose's
+      // healthcheck (127.0.0.1) and the tests use.
+      env.put("HTTP_HOST", "127.0.0.1");
+    }
     env.put("CLICKSTREAM_HOME", app.toString());
     env.put("JAVA_OPTS", service.equals("coordinator") ? "-Xmx256m" : "-Xmx384m");
     Path bin = standIns(service + "-" + ip, ip);

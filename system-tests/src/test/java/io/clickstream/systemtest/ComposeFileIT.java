@@ -126,7 +126,73 @@ class ComposeFileIT {
     assertThat(String.valueOf(kafka.get("ports"))).contains("29092");
     Map<String, String> ui = compose.environment("kafka-ui");
     assertThat(ui).containsEntry("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS", "kafka:9092");
-    assertThat(String.valueOf(compose.service("kafka-ui").get("image"))).matches("provectuslabs/kafka-ui:v\\d+\\.\\d+\\.\\d+");
+    // provectuslabs/kafka-ui is unmaintained since 2023; kafbat/kafka-ui is its maintained fork.
+    assertThat(String.valueOf(compose.service("kafka-ui").get("image"))).matches("ghcr\\.io/kafbat/kafka-ui:v\\d+\\.\\d+\\.\\d+");
+  }
+
+  @Test
+  void everyPublishedPortIsOnTheHostsLoopbackUnlessOpenedOnPurpose() {
+    for (String service : List.of("coordinator", "kafka-ui", "kafka")) {
+      assertThat(compose.ports(service)).as(service + " ports").isNotEmpty()
+          .allSatisfy(p -> assertThat(p.get("host_ip")).as(service + " " + p).isEqualTo("127.0.0.1"));
+    }
+    // Inside its container the coordinator must listen on every interface (the publish reaches it there);
+    // it is told that the host side is loopback, so it does not warn about an open API.
+    assertThat(compose.environment("coordinator")).containsEntry("HTTP_HOST", "0.0.0.0")
+        .containsEntry("HTTP_PUBLISHED_HOST", "127.0.0.1");
+    ComposeProject opened = ComposeProject.resolve(Map.of("COORDINATOR_HOST_IP", "0.0.0.0", "KAFKA_UI_HOST_IP", "0.0.0.0"));
+    assertThat(opened.ports("coordinator")).allSatisfy(p -> assertThat(p.get("host_ip")).isEqualTo("0.0.0.0"));
+    assertThat(opened.ports("kafka-ui")).allSatisfy(p -> assertThat(p.get("host_ip")).isEqualTo("0.0.0.0"));
+    assertThat(opened.environment("coordinator")).as("then the coordinator warns unless CONTROL_TOKEN is set")
+        .containsEntry("HTTP_PUBLISHED_HOST", "0.0.0.0");
+  }
+
+  @Test
+  void aVariableSetInDotEnvReachesOurContainers() {
+    // Named in the compose file (so the shell works too) or not (the KAFKA_PRODUCER_* family): both arrive.
+    ComposeProject withDotEnv = ComposeProject.resolveWithDotEnv("""
+        CONTROL_TOKEN=from-dot-env-123
+        JAVA_OPTS=-Xmx300m -XX:+ExitOnOutOfMemoryError
+        KAFKA_PRODUCER_LINGER_MS=25
+        KAFKA_PRODUCER_SECURITY_PROTOCOL=SASL_SSL
+        HTTP_ALLOWED_HOSTS=loadgen.example
+        EVENTS_PER_SECOND=750
+        CLUSTER_HOST=127.0.0.1
+        WORKER_ID=my-laptop
+        """);
+    for (String role : OUR_ROLES) {
+      assertThat(withDotEnv.environment(role)).as(role).containsEntry("CONTROL_TOKEN", "from-dot-env-123")
+          .containsEntry("JAVA_OPTS", "-Xmx300m -XX:+ExitOnOutOfMemoryError")
+          .containsEntry("KAFKA_PRODUCER_LINGER_MS", "25")
+          .containsEntry("KAFKA_PRODUCER_SECURITY_PROTOCOL", "SASL_SSL")
+          .containsEntry("EVENTS_PER_SECOND", "750");
+    }
+    assertThat(withDotEnv.environment("coordinator")).containsEntry("HTTP_ALLOWED_HOSTS", "loadgen.example");
+    for (String role : OUR_ROLES) {
+      assertThat(withDotEnv.environment(role)).as(role + ": per-container values are not shared from .env")
+          .containsEntry("CLUSTER_HOST", "").containsEntry("WORKER_ID", "");
+    }
+    assertThat(withDotEnv.environment("kafka")).as("the broker gets only its own settings")
+        .doesNotContainKey("CONTROL_TOKEN").doesNotContainKey("KAFKA_PRODUCER_LINGER_MS");
+  }
+
+  @Test
+  void namedSecuritySettingsComeFromTheShellToo() {
+    ComposeProject shell = ComposeProject.resolve(Map.of("CONTROL_TOKEN", "from-the-shell-1", "JAVA_OPTS", "-Xmx200m"));
+    for (String role : OUR_ROLES) {
+      assertThat(shell.environment(role)).as(role).containsEntry("CONTROL_TOKEN", "from-the-shell-1")
+          .containsEntry("JAVA_OPTS", "-Xmx200m");
+    }
+  }
+
+  @Test
+  void unsetJavaOptsKeepsTheImagesDefault() {
+    String dockerfileDefault = DockerfileLintTest.DOCKERFILE.all("ENV").map(DockerfileLintTest.Instruction::args)
+        .filter(a -> a.contains("JAVA_OPTS=")).findFirst().orElseThrow()
+        .replaceAll("(?s).*JAVA_OPTS=\"([^\"]*)\".*", "$1");
+    for (String role : OUR_ROLES) {
+      assertThat(compose.environment(role).get("JAVA_OPTS")).as(role).isEqualTo(dockerfileDefault);
+    }
   }
 
   @Test

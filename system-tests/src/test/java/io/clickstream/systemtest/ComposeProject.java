@@ -48,11 +48,39 @@ final class ComposeProject {
    * @throws AssertionError when the tool is missing, fails or prints nothing parseable
    */
   static ComposeProject resolve(Map<String, String> overrides) {
+    return resolve(overrides, ClusterFixture.ROOT, null);
+  }
+
+  /**
+   * As a user with this {@code .env} beside docker-compose.yml would see it: the compose file and its
+   * .env are copied into a fresh directory, so the repository's own files stay untouched.
+   */
+  static ComposeProject resolveWithDotEnv(String dotEnv) {
+    try {
+      Path project = Files.createTempDirectory("compose-project-");
+      try {
+        Files.copy(COMPOSE_FILE, project.resolve("docker-compose.yml"));
+        Files.writeString(project.resolve(".env"), dotEnv);
+        return resolve(Map.of(), project, project.resolve(".env"));
+      } finally {
+        try (var files = Files.list(project)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(project);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static ComposeProject resolve(Map<String, String> overrides, Path projectDir, Path dotEnv) {
     Path envFile;
     Path out;
     Path err;
     try {
-      envFile = Files.createTempFile("compose-empty-", ".env");
+      envFile = dotEnv != null ? dotEnv : Files.createTempFile("compose-empty-", ".env");
       out = Files.createTempFile("compose-config-", ".yml");
       err = Files.createTempFile("compose-config-", ".err");
     } catch (IOException e) {
@@ -60,8 +88,9 @@ final class ComposeProject {
     }
     try {
       ProcessBuilder pb = new ProcessBuilder(composeCommand(), "--env-file", envFile.toString(),
-          "--project-directory", ClusterFixture.ROOT.toString(), "-f", COMPOSE_FILE.toString(), "config")
-          .directory(ClusterFixture.ROOT.toFile())
+          "--project-directory", projectDir.toString(), "-f", projectDir.resolve("docker-compose.yml").toString(),
+          "config")
+          .directory(projectDir.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
           .redirectOutput(out.toFile()).redirectError(err.toFile());
       Map<String, String> env = pb.environment();
@@ -97,7 +126,7 @@ final class ComposeProject {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } finally {
-      for (Path p : List.of(envFile, out, err)) {
+      for (Path p : dotEnv != null ? List.of(out, err) : List.of(envFile, out, err)) {
         try {
           Files.deleteIfExists(p);
         } catch (IOException ignored) {
@@ -136,6 +165,34 @@ final class ComposeProject {
         String s = String.valueOf(o);
         int eq = s.indexOf('=');
         out.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? null : s.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A service's published ports as mappings (published, target, host_ip), or an empty list. Compose v2
+   * prints mappings; v1 prints those with a host address as "127.0.0.1:8088:8088/tcp".
+   */
+  List<Map<String, Object>> ports(String service) {
+    Object ports = service(service).get("ports");
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (ports instanceof List<?> list) {
+      for (Object p : list) {
+        if (p instanceof String text) {
+          String[] parts = text.replaceAll("/\\w+$", "").split(":");
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("target", parts[parts.length - 1]);
+          if (parts.length > 1) {
+            m.put("published", parts[parts.length - 2]);
+          }
+          if (parts.length > 2) {
+            m.put("host_ip", String.join(":", java.util.Arrays.copyOf(parts, parts.length - 2)));
+          }
+          out.add(m);
+        } else {
+          out.add(map(p, service + ".ports"));
+        }
       }
     }
     return out;

@@ -107,6 +107,10 @@ class DockerfileLintTest {
           int entryAt = d.indexOf(i -> i.is("ENTRYPOINT") && i.stage() == d.lastStage());
           return !Set.of("root", "0").contains(user) && entryAt > userAt;
         }),
+        rule("the runtime USER is a numeric uid:gid other than 0, so Kubernetes' runAsNonRoot can verify it", d -> {
+          List<Instruction> users = d.finalStage("USER").toList();
+          return !users.isEmpty() && users.get(users.size() - 1).args().matches("[1-9]\\d*:[1-9]\\d*");
+        }),
         rule("no ADD of remote URLs (COPY only what is in the repository)", d ->
             d.all("ADD").noneMatch(a -> a.args().matches("(?s).*\\b(https?|ftp)://.*"))),
         rule("the JVM sizes its heap from the container limit and exits on OutOfMemoryError", d ->

@@ -54,6 +54,8 @@ class EntrypointScriptTest {
         echo "CLUSTER_HOST=${CLUSTER_HOST:-}"
         echo "CLUSTER_PUBLIC_HOST=${CLUSTER_PUBLIC_HOST:-}"
         echo "CLUSTER_MEMBERS=${CLUSTER_MEMBERS:-}"
+        echo "CONTROL_TOKEN=${CONTROL_TOKEN:-}"
+        echo "KAFKA_PRODUCER_LINGER_MS=${KAFKA_PRODUCER_LINGER_MS:-}"
         """);
   }
 
@@ -110,6 +112,18 @@ class EntrypointScriptTest {
     assertThat(r.value("ARGS")).isEqualTo("-Xmx64m -XX:+ExitOnOutOfMemoryError -jar "
         + home.resolve("clickstream-worker.jar") + " --standalone --extra");
     assertThat(r.value("CLUSTER_HOST")).isEmpty();
+  }
+
+  @Test
+  void whatComposePassesInReachesTheJvmUntouched() {
+    // ComposeFileIT shows a variable of .env in the container's environment; here it goes on to java.
+    for (String role : List.of("coordinator", "worker", "standalone")) {
+      Result r = run(Map.of("CONTROL_TOKEN", "from-dot-env-123", "KAFKA_PRODUCER_LINGER_MS", "25",
+          "CLUSTER_MEMBERS", "coordinator"), role);
+      assertThat(r.exit).as(r.output).isZero();
+      assertThat(r.value("CONTROL_TOKEN")).as(role).isEqualTo("from-dot-env-123");
+      assertThat(r.value("KAFKA_PRODUCER_LINGER_MS")).as(role).isEqualTo("25");
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,10 @@ public final class HttpApi {
   public static Router router(Vertx vertx, Coordinator coordinator, CoordinatorConfig config, KafkaLanding landing,
                               StatusStream stream, BooleanSupplier clusterJoined, PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
-    // No CORS handler on purpose: browsers on other origins cannot drive the control API.
+    router.route().handler(new SecurityHeaders());
+    // No CORS handler on purpose: browsers on other origins cannot drive the control API, and the guard
+    // refuses what a browser sends without asking first (form posts, foreign Host or Origin).
+    router.route().handler(new RequestGuard(AllowedHosts.of(config.allowedHosts(), config.httpHost())));
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     if (config.controlToken() != null) {
       ControlToken commands = ControlToken.forCommands(config.controlToken());
@@ -115,10 +119,28 @@ public final class HttpApi {
     router.errorHandler(413, rc -> error(rc, 413, "request body larger than " + config.bodyLimitBytes()
         + " bytes (HTTP_BODY_LIMIT_BYTES)"));
     router.errorHandler(500, rc -> {
-      LOG.error("HTTP {} {} failed", rc.request().method(), rc.request().path(), rc.failure());
-      error(rc, 500, "internal error: " + (rc.failure() == null ? "unknown" : rc.failure().toString()));
+      // The exception may name files, hosts or settings: it goes to the log only, under an id the client
+      // can quote.
+      String id = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+      LOG.error("HTTP {} {} failed (error id {})", rc.request().method(), rc.request().path(), id, rc.failure());
+      if (!rc.response().ended()) {
+        json(rc, 500, new JsonObject().put("error", "internal error " + id + " (details in the coordinator's log)")
+            .put("errorId", id).put("status", 500));
+      }
     });
     return router;
+  }
+
+  /** What to warn about at start and on the page when anyone on the network may send commands; else null. */
+  public static String exposureWarning(CoordinatorConfig config) {
+    if (!config.controlOpenToNetwork()) {
+      return null;
+    }
+    String where = config.publishedHost() != null ? "published on " + config.publishedHost() + " (HTTP_PUBLISHED_HOST)"
+        : "bound to " + config.httpHost() + " (HTTP_HOST)";
+    return "The control API is open to the network: the HTTP server is " + where + " and there is no CONTROL_TOKEN, "
+        + "so anyone who reaches port " + config.httpPort() + " can change the rate. Set CONTROL_TOKEN, or bind "
+        + "to loopback (HTTP_HOST=127.0.0.1).";
   }
 
   static void json(RoutingContext rc, int status, JsonObject body) {

@@ -25,6 +25,10 @@ final class Problems {
 
   static JsonArray of(Coordinator c, ClusterStats stats, KafkaLanding landing, double measured, long nowMillis) {
     JsonArray problems = new JsonArray();
+    String open = HttpApi.exposureWarning(c.config());
+    if (open != null) {
+      problems.add(problem("CONTROL_OPEN", open));
+    }
     if (landing.refused()) {
       problems.add(problem("BROKER_REFUSED", landing.error()));
     } else if (Boolean.FALSE.equals(landing.reachable())) {

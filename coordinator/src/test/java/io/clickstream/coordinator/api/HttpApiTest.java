@@ -86,6 +86,10 @@ class HttpApiTest {
     if (headers.length > 0) {
       request.headers(headers);
     }
+    if (!method.equals("GET") && !List.of(headers).contains("Content-Type")) {
+      // As the dashboard and the README's curl commands send commands (HttpSafetyTest: without it, 415).
+      request.header("Content-Type", "application/json");
+    }
     return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -278,6 +282,7 @@ class HttpApiTest {
     List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
     for (int i = 1; i <= 40; i++) {
       HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/api/rate"))
+          .header("Content-Type", "application/json")
           .PUT(HttpRequest.BodyPublishers.ofString("{\"eventsPerSecond\": " + (i * 100) + "}")).build();
       responses.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
     }
