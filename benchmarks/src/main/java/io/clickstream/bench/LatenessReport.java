@@ -2,15 +2,11 @@ package io.clickstream.bench;
 
 import io.clickstream.worker.simulation.LateDelay;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -36,27 +32,20 @@ public final class LatenessReport {
     long maxMillis = Integer.parseInt(args[3]) * 1000L;
     List<Long> planned = new ArrayList<>();
     List<Long> observed = new ArrayList<>();
-    long total = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = OffsetSampler.bytesConsumer(args[0])) {
-      List<TopicPartition> partitions = OffsetSampler.partitionsOf(consumer, args[1]);
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      var ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          total++;
-          Header header = r.headers().lastHeader("clickstream.late-delay-ms");
-          if (header == null) {
-            continue;
-          }
-          planned.add(Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII)));
-          Matcher m = TIMES.matcher(new String(r.value(), StandardCharsets.UTF_8));
-          if (m.find()) {
-            observed.add(Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)));
-          }
-        }
+    long[] records = new long[1];
+    OffsetSampler.readAll(args[0], args[1], r -> {
+      records[0]++;
+      Header header = r.headers().lastHeader("clickstream.late-delay-ms");
+      if (header == null) {
+        return;
       }
-    }
+      planned.add(Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII)));
+      Matcher m = TIMES.matcher(new String(r.value(), StandardCharsets.UTF_8));
+      if (m.find()) {
+        observed.add(Long.parseLong(m.group(2)) - Long.parseLong(m.group(1)));
+      }
+    });
+    long total = records[0];
     System.out.printf("%d records, %d late (%.2f %%), distribution %s%n%n", total, planned.size(),
         100.0 * planned.size() / Math.max(1, total), distribution.describe());
     System.out.println("| delay (s) | planned | observed | expected |");

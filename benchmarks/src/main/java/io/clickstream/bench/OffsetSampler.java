@@ -33,6 +33,20 @@ public final class OffsetSampler {
         .collect(Collectors.toList());
   }
 
+  /** Reads a topic from the beginning to its end offsets as they are now, handing each raw record over. */
+  static void readAll(String bootstrap, String topic,
+                      java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> each) {
+    try (KafkaConsumer<byte[], byte[]> consumer = bytesConsumer(bootstrap)) {
+      List<TopicPartition> partitions = partitionsOf(consumer, topic);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        consumer.poll(java.time.Duration.ofMillis(500)).forEach(each);
+      }
+    }
+  }
+
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 2) {
       System.err.println("usage: OffsetSampler BOOTSTRAP TOPIC [INTERVAL_MS=1000]");

@@ -1,7 +1,6 @@
 package io.clickstream.bench;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +8,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Reads a topic back and checks the stream's contract as a consumer sees it: per user, ties and inversions
@@ -43,60 +40,64 @@ public final class StreamContractReport {
     }
   }
 
+  /** What one pass over the topic counts. */
+  private static final class Tally {
+    final Map<Integer, UserEvents> users = new HashMap<>();
+    final long stopAt;
+    final long[] lateBands = new long[BAND_EDGES.length + 1];
+    final long[] onTimeBands = new long[BAND_EDGES.length + 1];
+    long total;
+    long late;
+    long sentEarly;
+    long onTimeInversions;
+    long afterStop;
+    long lateAfterStop;
+    long lastArrival = Long.MIN_VALUE;
+
+    Tally(long stopAt) {
+      this.stopAt = stopAt;
+    }
+
+    void add(ConsumerRecord<byte[], byte[]> r) {
+      Matcher m = FIELDS.matcher(new String(r.value(), StandardCharsets.UTF_8));
+      if (!m.find()) {
+        throw new IllegalStateException("not a clickstream event: " + new String(r.value(), StandardCharsets.UTF_8));
+      }
+      total++;
+      long eventTime = Long.parseLong(m.group(3));
+      long processing = Long.parseLong(m.group(4));
+      boolean isLate = r.headers().lastHeader("clickstream.late-delay-ms") != null;
+      sentEarly += r.headers().lastHeader("clickstream.sent-early-ms") != null ? 1 : 0;
+      UserEvents events = users.computeIfAbsent(Integer.parseInt(m.group(1)), u -> new UserEvents());
+      events.add(eventTime, TYPES.indexOf(m.group(2)));
+      if (isLate) {
+        late++;
+        lateBands[band(processing - eventTime)]++;
+      } else {
+        onTimeBands[band(processing - eventTime)]++;
+        // A user's on-time events share a partition and must arrive strictly in event-time order.
+        if (eventTime <= events.lastOnTime) {
+          onTimeInversions++;
+        }
+        events.lastOnTime = eventTime;
+      }
+      if (processing >= stopAt) {
+        afterStop++;
+        lateAfterStop += isLate ? 1 : 0;
+      }
+      lastArrival = Math.max(lastArrival, processing);
+    }
+  }
+
   public static void main(String[] args) {
     if (args.length < 2) {
       System.err.println("usage: StreamContractReport BOOTSTRAP TOPIC [SIGTERM_EPOCH_MS]");
       System.exit(2);
     }
     long stopAt = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
-    Map<Integer, UserEvents> users = new HashMap<>();
-    long total = 0;
-    long late = 0;
-    long sentEarly = 0;
-    long onTimeInversions = 0;
-    long[] lateBands = new long[BAND_EDGES.length + 1];
-    long[] onTimeBands = new long[BAND_EDGES.length + 1];
-    long afterStop = 0;
-    long lateAfterStop = 0;
-    long lastArrival = Long.MIN_VALUE;
-    try (KafkaConsumer<byte[], byte[]> consumer = OffsetSampler.bytesConsumer(args[0])) {
-      List<TopicPartition> partitions = OffsetSampler.partitionsOf(consumer, args[1]);
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      var ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          Matcher m = FIELDS.matcher(new String(r.value(), StandardCharsets.UTF_8));
-          if (!m.find()) {
-            throw new IllegalStateException("not a clickstream event: " + new String(r.value(), StandardCharsets.UTF_8));
-          }
-          total++;
-          int user = Integer.parseInt(m.group(1));
-          long eventTime = Long.parseLong(m.group(3));
-          long processing = Long.parseLong(m.group(4));
-          boolean isLate = r.headers().lastHeader("clickstream.late-delay-ms") != null;
-          sentEarly += r.headers().lastHeader("clickstream.sent-early-ms") != null ? 1 : 0;
-          UserEvents events = users.computeIfAbsent(user, u -> new UserEvents());
-          events.add(eventTime, TYPES.indexOf(m.group(2)));
-          if (isLate) {
-            late++;
-            lateBands[band(processing - eventTime)]++;
-          } else {
-            onTimeBands[band(processing - eventTime)]++;
-            // A user's on-time events share a partition and must arrive strictly in event-time order.
-            if (eventTime <= events.lastOnTime) {
-              onTimeInversions++;
-            }
-            events.lastOnTime = eventTime;
-          }
-          if (processing >= stopAt) {
-            afterStop++;
-            lateAfterStop += isLate ? 1 : 0;
-          }
-          lastArrival = Math.max(lastArrival, processing);
-        }
-      }
-    }
+    Tally t = new Tally(stopAt);
+    OffsetSampler.readAll(args[0], args[1], t::add);
+    Map<Integer, UserEvents> users = t.users;
     long ties = 0;
     long purchaseInversions = 0;
     long purchases = 0;
@@ -115,19 +116,19 @@ public final class StreamContractReport {
         }
       }
     }
-    System.out.printf("%,d events of %,d users, %,d late (%.2f %%), %,d sent early%n", total, users.size(), late,
-        100.0 * late / Math.max(1, total), sentEarly);
+    System.out.printf("%,d events of %,d users, %,d late (%.2f %%), %,d sent early%n", t.total, users.size(), t.late,
+        100.0 * t.late / Math.max(1, t.total), t.sentEarly);
     System.out.printf("per user: %,d ties in event time, %,d on-time events out of event-time order, "
-        + "%,d of %,d PURCHASEs not strictly after their CHECKOUT%n", ties, onTimeInversions, purchaseInversions, purchases);
+        + "%,d of %,d PURCHASEs not strictly after their CHECKOUT%n", ties, t.onTimeInversions, purchaseInversions, purchases);
     System.out.println("| processing - event time | on-time events | late events |");
     System.out.println("|---|---|---|");
     String[] names = {"< 0", "0..1 s", "1..2 s", "2..10 s", ">= 10 s"};
     for (int b = 0; b < names.length; b++) {
-      System.out.printf("| %s | %,d | %,d |%n", names[b], onTimeBands[b], lateBands[b]);
+      System.out.printf("| %s | %,d | %,d |%n", names[b], t.onTimeBands[b], t.lateBands[b]);
     }
     if (stopAt != Long.MAX_VALUE) {
-      System.out.printf("after SIGTERM: %,d events (%,d late) arrived, the last %.1f s after it%n", afterStop,
-          lateAfterStop, (lastArrival - stopAt) / 1000.0);
+      System.out.printf("after SIGTERM: %,d events (%,d late) arrived, the last %.1f s after it%n", t.afterStop,
+          t.lateAfterStop, (t.lastArrival - stopAt) / 1000.0);
     }
   }
 
