@@ -50,13 +50,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  * heap from a container limit, so a fixed heap stands in on this shared host. Start-up follows the
  * compose file: workers only once the coordinator's own healthcheck command passes.
  *
- * <p>The compose file is resolved with EVENTS_PER_SECOND=1000 and LATE_DATA_PERCENTAGE=1 set in the
- * shell, as a user would: at the original 5 % late data the acknowledged rate trails the generated
- * one by 5 % for MAX_LATE_SECONDS, exactly the tolerance checked here.
+ * <p>The compose file is resolved with EVENTS_PER_SECOND=1000, LATE_DATA_PERCENTAGE=1 and
+ * MAX_LATE_SECONDS=20 set in the shell, as a user would: at the original 5 % late data the acknowledged
+ * rate trails the generated one by 5 % for MAX_LATE_SECONDS, exactly the tolerance checked here; and a
+ * stopping worker drains its held-back events for up to MAX_LATE_SECONDS.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ComposeEquivalentIT {
-  private static final Map<String, String> SHELL = Map.of("EVENTS_PER_SECOND", "1000", "LATE_DATA_PERCENTAGE", "1");
+  /** MAX_LATE_SECONDS=20 keeps the workers' stop (they drain their held-back events) short. */
+  private static final Map<String, String> SHELL = Map.of("EVENTS_PER_SECOND", "1000", "LATE_DATA_PERCENTAGE", "1",
+      "MAX_LATE_SECONDS", "20");
   private static final String COORDINATOR_IP = "127.0.0.11";
   private static final List<String> WORKER_IPS = List.of("127.0.0.12", "127.0.0.13");
 
@@ -193,14 +196,14 @@ class ComposeEquivalentIT {
   void workersStopCleanlyWithinTheStopGracePeriod() {
     Duration grace = Duration.ofSeconds(Long.parseLong(String.valueOf(compose.service("worker")
         .get("stop_grace_period")).replace("s", "")));
-    for (ScriptProcess p : processes) {
-      if (p.name.startsWith("worker")) {
-        long since = System.nanoTime();
-        p.terminate();
-        assertThat(p.waitForExit(grace)).as(p.name + " exit code after SIGTERM").isIn(0, 143);
-        timings.add(String.format("%s stopped %.1f s after SIGTERM (grace %s)", p.name,
-            (System.nanoTime() - since) / 1e9, grace));
-      }
+    // As `docker compose stop` does: SIGTERM to every worker at once, each then drains within the grace.
+    long since = System.nanoTime();
+    List<ScriptProcess> workers = processes.stream().filter(p -> p.name.startsWith("worker")).toList();
+    workers.forEach(ScriptProcess::terminate);
+    for (ScriptProcess p : workers) {
+      assertThat(p.waitForExit(grace)).as(p.name + " exit code after SIGTERM").isIn(0, 143);
+      timings.add(String.format("%s stopped %.1f s after SIGTERM (grace %s)", p.name,
+          (System.nanoTime() - since) / 1e9, grace));
     }
   }
 
