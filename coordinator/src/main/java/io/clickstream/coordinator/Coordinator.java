@@ -61,6 +61,11 @@ public final class Coordinator {
   private boolean settleTimerSet;
   private long rebalances;
   private long lastRebalanceDurationMillis;
+  /**
+   * The latest event time any worker reported when it let users go (or this coordinator's clock when a lost
+   * worker's lease ran out): users granted from now on act only after it (see {@link Assignment}).
+   */
+  private long handoverMillis;
 
   public Coordinator(Vertx vertx, CoordinatorConfig config, WorkerChannel channel, String nodeId) {
     this.vertx = vertx;
@@ -314,7 +319,8 @@ public final class Coordinator {
   private Future<Void> send(String workerId, UserRange users) {
     WorkerEntry entry = registry.get(workerId);
     double rate = Partitioner.rateShare(effectiveRate(), users, config.numUsers());
-    Assignment assignment = new Assignment(workerId, coordinatorId, ++epoch, users, rate, paused, config.leaseMillis());
+    Assignment assignment = new Assignment(workerId, coordinatorId, ++epoch, users, rate, paused, config.leaseMillis(),
+        handoverMillis);
     entry.assigned(users, rate);
     return channel.send(assignment)
         .recover(err -> {
@@ -332,6 +338,7 @@ public final class Coordinator {
       return Future.failedFuture("worker " + entry.id() + " holds newer epoch " + ack.heldEpoch());
     }
     entry.acknowledged(assignment.users(), assignment.epoch());
+    handoverMillis = Math.max(handoverMillis, ack.lastEventMillis());
     return Future.succeededFuture();
   }
 
@@ -354,6 +361,8 @@ public final class Coordinator {
     }
     long waitMillis = TimeUnit.NANOSECONDS.toMillis(latest - now) + 50;
     return vertx.timer(waitMillis).map(v -> {
+      // A lost worker reports nothing more: its events are before its lease ended, by this clock.
+      handoverMillis = Math.max(handoverMillis, System.currentTimeMillis());
       holders.forEach(WorkerEntry::released);
       return null;
     });

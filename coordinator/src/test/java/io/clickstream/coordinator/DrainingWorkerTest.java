@@ -72,4 +72,25 @@ class DrainingWorkerTest {
     assertThat(held.get("w2")).isEqualTo(UserRange.EMPTY);
     assertThat(held.get("w1").size()).isEqualTo(100);
   }
+
+  /** A user who moves keeps its strict order even when the new worker's clock is behind: the grant says after when. */
+  @Test
+  void aGrantCarriesTheLatestEventTimeItsPreviousOwnerReported() throws Exception {
+    long w2Latest = 1_900_000_000_000L;
+    Map<String, Long> notBefore = new ConcurrentHashMap<>();
+    WorkerChannel channel = (Assignment a) -> {
+      held.put(a.workerId(), a.users());
+      notBefore.put(a.workerId(), a.notBeforeMillis());
+      return Future.succeededFuture(new AssignmentAck(a.workerId(), a.epoch(), true, a.workerId().equals("w2") ? w2Latest : 0));
+    };
+    Coordinator coordinator = new Coordinator(vertx, CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
+        "COORDINATOR_SETTLE_MS", "0")), channel, "node-c");
+    for (String id : new String[] {"w1", "w2"}) {
+      onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY)));
+    }
+    await(() -> held.getOrDefault("w1", UserRange.EMPTY).size() == 50 && held.getOrDefault("w2", UserRange.EMPTY).size() == 50);
+    onLoop(() -> coordinator.onHeartbeat(new Heartbeat("w2", 2, true)));
+    await(() -> held.get("w1").size() == 100);
+    assertThat(notBefore.get("w1")).as("w1's grant of w2's users").isGreaterThanOrEqualTo(w2Latest);
+  }
 }

@@ -8,18 +8,24 @@ import io.vertx.core.json.JsonObject;
  *
  * @param accepted false when the assignment was older than what the worker holds
  * @param heldEpoch the epoch the worker holds after processing it
+ * @param lastEventMillis the latest event time the worker has given any user so far (0 when none): what the
+ *     users it let go must come after on their next worker
  */
-public record AssignmentAck(String workerId, long heldEpoch, boolean accepted) {
+public record AssignmentAck(String workerId, long heldEpoch, boolean accepted, long lastEventMillis) {
   public static final String TYPE = "assignment-ack";
+
+  public AssignmentAck(String workerId, long heldEpoch, boolean accepted) {
+    this(workerId, heldEpoch, accepted, 0);
+  }
 
   public JsonObject toJson() {
     return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId)
-        .put("heldEpoch", heldEpoch).put("accepted", accepted);
+        .put("heldEpoch", heldEpoch).put("accepted", accepted).put("lastEventMillis", lastEventMillis);
   }
 
   public static AssignmentAck fromJson(Object body) {
     JsonObject json = Fields.checkVersion(body, TYPE);
     return new AssignmentAck(Fields.string(json, "workerId"), Fields.integer(json, "heldEpoch"),
-        Fields.bool(json, "accepted"));
+        Fields.bool(json, "accepted"), Fields.optionalTimeMillis(json, "lastEventMillis"));
   }
 }

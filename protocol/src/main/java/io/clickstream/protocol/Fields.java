@@ -56,6 +56,24 @@ public final class Fields {
     return b;
   }
 
+  /**
+   * An optional epoch-ms time: 0 when absent; otherwise from 0 to the end of year 9999, so no later
+   * arithmetic on it can overflow.
+   */
+  public static long optionalTimeMillis(JsonObject json, String field) {
+    if (json.getValue(field) == null) {
+      return 0;
+    }
+    long value = integer(json, field);
+    if (value < 0 || value > MAX_TIME_MILLIS) {
+      throw new MessageFormatException(field + " must be an epoch-ms time from 0 to " + MAX_TIME_MILLIS + ", got " + value);
+    }
+    return value;
+  }
+
+  /** 9999-12-31T23:59:59.999Z. */
+  public static final long MAX_TIME_MILLIS = 253_402_300_799_999L;
+
   public static JsonObject object(JsonObject json, String field) {
     Object v = json.getValue(field);
     if (!(v instanceof JsonObject o)) {

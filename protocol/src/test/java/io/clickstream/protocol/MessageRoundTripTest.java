@@ -17,6 +17,10 @@ class MessageRoundTripTest {
   void everyMessageSurvivesTheWire() {
     Assignment a = new Assignment("w1", "c1", 7, new UserRange(1, 50), 123.5, true, 3000);
     assertThat(viaWire(a.toJson(), Assignment::fromJson)).isEqualTo(a);
+    Assignment handedOver = new Assignment("w1", "c1", 8, new UserRange(1, 50), 1.0, false, 3000, 1_767_225_600_123L);
+    assertThat(viaWire(handedOver.toJson(), Assignment::fromJson)).isEqualTo(handedOver);
+    AssignmentAck withTime = new AssignmentAck("w1", 7, true, 1_767_225_600_456L);
+    assertThat(viaWire(withTime.toJson(), AssignmentAck::fromJson)).isEqualTo(withTime);
     AssignmentAck ack = new AssignmentAck("w1", 7, true);
     assertThat(viaWire(ack.toJson(), AssignmentAck::fromJson)).isEqualTo(ack);
     Registration r = new Registration("w1", "node", "127.0.0.2", 42, 9100, 3, UserRange.EMPTY);

@@ -186,7 +186,7 @@ public final class CoordinatorLink {
     }
     Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
         assignment.paused(), population);
-    Future.fromCompletionStage(generator.apply(next), vertx.getOrCreateContext())
+    Future.fromCompletionStage(generator.apply(next, assignment.notBeforeMillis()), vertx.getOrCreateContext())
         .onSuccess(accepted -> {
           if (accepted) {
             coordinatorId = assignment.coordinatorId();
@@ -195,7 +195,8 @@ public final class CoordinatorLink {
           } else {
             LOG.info("Dropped assignment epoch {}: holding epoch {}", assignment.epoch(), generator.holding().epoch());
           }
-          message.reply(new AssignmentAck(identity.workerId(), generator.holding().epoch(), accepted).toJson());
+          message.reply(new AssignmentAck(identity.workerId(), generator.holding().epoch(), accepted,
+              generator.latestEventAtApply()).toJson());
         })
         .onFailure(err -> message.fail(500, err.getMessage()));
   }

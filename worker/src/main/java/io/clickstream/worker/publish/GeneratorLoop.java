@@ -85,6 +85,10 @@ public final class GeneratorLoop {
   private volatile boolean producing;
   private long truthSeq;
   private volatile TruthReport lastTruth;
+  /** The latest event time given to any user (generator thread only). */
+  private long latestEventMillis;
+  /** {@link #latestEventMillis} as of the last assignment applied: published with its completion. */
+  private volatile long latestEventAtApply;
   private long skippedTurnsLogged;
   private long lastSkipLogNanos;
 
@@ -129,6 +133,14 @@ public final class GeneratorLoop {
    * worker. Completes with false when the epoch is not newer than the one held.
    */
   public CompletableFuture<Boolean> apply(Holding next) {
+    return apply(next, 0);
+  }
+
+  /**
+   * {@link #apply(Holding)}, where the users new to this worker act only after {@code notBeforeMillis}: the
+   * latest event time their previous owners gave them (see {@link io.clickstream.protocol.Assignment}).
+   */
+  public CompletableFuture<Boolean> apply(Holding next, long notBeforeMillis) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     submit(() -> {
       Holding current = holding;
@@ -140,7 +152,7 @@ public final class GeneratorLoop {
       completePayments(next.users());
       long now = System.nanoTime();
       if (!next.users().equals(current.users())) {
-        simulator.assign(next.users(), next.epoch());
+        simulator.assign(next.users(), next.epoch(), notBeforeMillis);
         if (truth != null) {
           truth.assign(next.users());
         }
@@ -151,6 +163,8 @@ public final class GeneratorLoop {
       }
       sink.epoch(next.epoch());
       holding = next;
+      // Read by the acknowledgement once this completes: what the users it let go must come after.
+      latestEventAtApply = latestEventMillis;
       done.complete(true);
     });
     return done;
@@ -192,6 +206,14 @@ public final class GeneratorLoop {
 
   public Holding holding() {
     return holding;
+  }
+
+  /**
+   * The latest event time this worker had given any user when it applied its last assignment: an upper
+   * bound for the users it let go then, which their next owner must stay above.
+   */
+  public long latestEventAtApply() {
+    return latestEventAtApply;
   }
 
   /** True when the loop is generating (holds users, not paused, lease valid). */
@@ -383,6 +405,7 @@ public final class GeneratorLoop {
     event.key = Ids.userKey(event.user);
     event.partition = marks.partitions() == 1 ? 0 : Ids.partitionOfKey(event.key, marks.partitions());
     boolean late = event.isLate();
+    latestEventMillis = Math.max(latestEventMillis, event.eventTime);
     stats.generated(event.type, late);
     if (truth != null) {
       truth.generated(event);

@@ -67,6 +67,15 @@ public final class ClickSimulator {
    * leave must be completed first ({@link #endPaymentsOutside}), or their PURCHASEs would be lost.
    */
   public void assign(UserRange newUsers, long epoch) {
+    assign(newUsers, epoch, 0);
+  }
+
+  /**
+   * {@link #assign(UserRange, long)}, where users new to this slice act only after {@code notBeforeMillis}
+   * (their previous owner's latest event time), so that a moved user's events stay strictly ordered even
+   * when the two workers' clocks differ.
+   */
+  public void assign(UserRange newUsers, long epoch, long notBeforeMillis) {
     if (payments.hasUserOutside(newUsers)) {
       throw new IllegalStateException("payments of users outside " + newUsers + " are still in progress");
     }
@@ -89,6 +98,7 @@ public final class ClickSimulator {
         }
       } else {
         newRandom[i] = SplitMix.seedFor(seed, user, seedExact ? 0 : epoch);
+        newLast[i] = notBeforeMillis;
       }
       sum += activity(user);
       newCumulative[i] = sum;

@@ -231,4 +231,28 @@ class ClickSimulatorTest {
       assertThat(openSession.get(moved.user)).as("a moved user starts a fresh session").isNotEqualTo(moved.sessionHi);
     }
   }
+
+  /** A moved user's first event on its new worker comes after its last one on the old, whatever the clocks say. */
+  @Test
+  void usersNewToASliceActOnlyAfterTheirPreviousOwnersLastEvent() {
+    long notBefore = T0 + 5_000;
+    ClickSimulator sim = new ClickSimulator(new Catalog(50, 7), Behaviour.defaults(5, 120, 30), 23);
+    sim.assign(new UserRange(1, 10), 1);
+    sim.assign(new UserRange(1, 20), 2, notBefore);
+    ClickEvent e = new ClickEvent();
+    int keptBefore = 0;
+    int newAfter = 0;
+    for (int i = 0; i < 4_000; i++) {
+      if (sim.next(T0 + i * 5L, e)) {
+        if (e.user > 10) {
+          assertThat(e.eventTime).as("user %d new to the slice", e.user).isGreaterThan(notBefore);
+          newAfter++;
+        } else if (e.eventTime <= notBefore) {
+          keptBefore++;
+        }
+      }
+    }
+    assertThat(keptBefore).as("the users it kept act meanwhile").isPositive();
+    assertThat(newAfter).as("the new ones once the time is past").isPositive();
+  }
 }
