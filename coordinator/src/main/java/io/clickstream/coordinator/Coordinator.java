@@ -62,8 +62,8 @@ public final class Coordinator {
   private long rebalances;
   private long lastRebalanceDurationMillis;
   /**
-   * The latest event time any worker reported when it let users go (or this coordinator's clock when a lost
-   * worker's lease ran out): users granted from now on act only after it (see {@link Assignment}).
+   * The latest event time any worker reported when it let users go: users granted from now on act only
+   * after it (see {@link Assignment}).
    */
   private long handoverMillis;
 
@@ -361,8 +361,9 @@ public final class Coordinator {
     }
     long waitMillis = TimeUnit.NANOSECONDS.toMillis(latest - now) + 50;
     return vertx.timer(waitMillis).map(v -> {
-      // A lost worker reports nothing more: its events are before its lease ended, by this clock.
-      handoverMillis = Math.max(handoverMillis, System.currentTimeMillis());
+      // A lost worker reports nothing more. Its users are granted only after its lease surely ended, so on
+      // the wall clock their next events come later in real time; the coordinator cannot date that itself
+      // (it does not know whether the workers run a virtual clock).
       holders.forEach(WorkerEntry::released);
       return null;
     });
