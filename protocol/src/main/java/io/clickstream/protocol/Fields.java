@@ -35,7 +35,7 @@ public final class Fields {
     }
     if (s.length() > maxLength) {
       throw new MessageFormatException("field '" + field + "' must be at most " + maxLength + " characters, got "
-          + s.length() + " starting \"" + s.substring(0, 32) + "\"");
+          + s.length() + " starting \"" + s.substring(0, Math.min(32, s.length())) + "\"");
     }
     return s;
   }
