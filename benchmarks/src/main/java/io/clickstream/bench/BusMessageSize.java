@@ -26,7 +26,7 @@ public final class BusMessageSize {
         25_000.0, true, new Counters(987_654_321L, 987_654_000L, 0, 321, 49_382_716L, 0), byType, 1000,
         new Counters(25_000, 24_990, 0, 321, 1250, 0), interval, 3.2, 12.5, 40.1, 0.1, 1.2, 8.4, null);
     int statsBytes = stats.toJson().encode().length();
-    int heartbeatBytes = new Heartbeat("worker-1", 7).toJson().encode().length();
+    int heartbeatBytes = new Heartbeat("worker-1", "3f2a9c4e-1b7d-4e5f-9a8b-0c1d2e3f4a5b", 7).toJson().encode().length();
     System.out.printf("stats report JSON: %d bytes; heartbeat JSON: %d bytes%n", statsBytes, heartbeatBytes);
   }
 }

@@ -125,19 +125,36 @@ public final class Coordinator {
   // ---- worker messages -------------------------------------------------------------------------
 
   public RegistrationReply onRegister(Registration registration) {
+    return onRegister(registration, null);
+  }
+
+  /**
+   * @param clusterNodeIds the cluster's members now, null when not clustered
+   * @throws Refused when another live process has this worker's id (see {@link WorkerRegistry#duplicateOf})
+   */
+  public RegistrationReply onRegister(Registration registration, Set<String> clusterNodeIds) {
+    long now = System.nanoTime();
+    String duplicate = registry.duplicateOf(registration, now, clusterNodeIds, config.leaseMillis());
+    if (duplicate != null) {
+      // Logged (throttled) by whoever answers the message.
+      throw new Refused(io.clickstream.protocol.Protocol.DUPLICATE_WORKER, duplicate);
+    }
     // A restarted coordinator continues above every epoch a worker still holds: workers drop older ones.
+    // Epochs on the wire stop at Protocol.MAX_EPOCH, so this never comes near wrapping.
     epoch = Math.max(epoch, registration.heldEpoch());
-    boolean changed = registry.register(registration, System.nanoTime());
+    boolean changed = registry.register(registration, now);
     LOG.info("Worker {} registered from {} (pid {}, holding epoch {} users {})", registration.workerId(),
         registration.host(), registration.pid(), registration.heldEpoch(), registration.heldUsers());
     if (changed) {
-      requestRebalance("worker " + registration.workerId() + " joined");
+      // After the reply has gone out: the worker takes assignments only from the coordinator it registered
+      // with, so its first assignment must not overtake the reply that names us.
+      vertx.runOnContext(v -> requestRebalance("worker " + registration.workerId() + " joined"));
     }
     return new RegistrationReply(coordinatorId, config.numUsers());
   }
 
   public HeartbeatReply onHeartbeat(Heartbeat heartbeat) {
-    WorkerEntry entry = registry.heartbeat(heartbeat.workerId(), System.nanoTime());
+    WorkerEntry entry = registry.heartbeat(heartbeat.workerId(), heartbeat.nodeId(), System.nanoTime());
     if (entry == null) {
       return new HeartbeatReply(coordinatorId, nodeId, false, 0);
     }
@@ -152,11 +169,22 @@ public final class Coordinator {
     return new HeartbeatReply(coordinatorId, nodeId, true, config.leaseMillis());
   }
 
+  /** @throws Refused when the report is not from a registered, live worker */
   public void onStats(StatsReport report) {
-    if (registry.get(report.workerId()) == null) {
-      return;
+    WorkerEntry entry = registry.get(report.workerId());
+    if (entry == null || !entry.isLive()) {
+      throw new Refused(io.clickstream.protocol.Protocol.UNKNOWN_SENDER, "stats from worker " + report.workerId()
+          + " refused: no live worker of that id is registered");
     }
     stats.accept(report, System.currentTimeMillis());
+  }
+
+  /** @throws Refused unless the report is from a sender the registry takes truth from */
+  public void checkTruthSender(io.clickstream.protocol.TruthReport report) {
+    String refusal = registry.truthRefusal(report.workerId(), report.incarnation());
+    if (refusal != null) {
+      throw new Refused(io.clickstream.protocol.Protocol.UNKNOWN_SENDER, refusal);
+    }
   }
 
   /** Called every {@link #TICK_MILLIS}: liveness from heartbeats and from the cluster's member list. */

@@ -4,6 +4,7 @@ import io.clickstream.coordinator.api.AllowedHosts;
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
 import io.clickstream.protocol.KafkaSettings;
+import io.clickstream.protocol.Protocol;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,12 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     int bodyLimit = env.intIn("HTTP_BODY_LIMIT_BYTES", 4096, 64, 1_048_576);
     long lostAfter = env.intIn("WORKER_LOST_AFTER_MS", 4000, 1500, 600_000);
     long lease = env.intIn("WORKER_LEASE_MS", (int) Math.min(3000, lostAfter - 1000), 500, 600_000);
-    if (lease >= lostAfter) {
+    if (lease < 2 * Protocol.HEARTBEAT_INTERVAL_MILLIS) {
+      env.problem("WORKER_LEASE_MS must be at least two heartbeats (" + 2 * Protocol.HEARTBEAT_INTERVAL_MILLIS
+          + " ms), got \"" + lease + "\": a shorter lease lapses whenever one heartbeat reply is late, and the"
+          + " workers stop and start all the time" + (env.value("WORKER_LEASE_MS") == null
+          ? " (it defaults to WORKER_LOST_AFTER_MS - 1000, and WORKER_LOST_AFTER_MS is " + lostAfter + ")" : ""));
+    } else if (lease >= lostAfter) {
       env.problem("WORKER_LEASE_MS must be shorter than WORKER_LOST_AFTER_MS (" + lostAfter + "), got \"" + lease
           + "\": a lost worker must have stopped before its users are reassigned");
     }

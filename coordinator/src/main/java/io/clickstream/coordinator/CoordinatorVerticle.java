@@ -73,14 +73,16 @@ public final class CoordinatorVerticle extends VerticleBase {
     CoordinatorMetrics.bind(registry, coordinator, landing);
     List<MessageConsumer<Object>> consumers = new java.util.ArrayList<>(List.of(
         vertx.eventBus().consumer(Protocol.REGISTER,
-            request(Registration::fromJson, r -> coordinator.onRegister(r).toJson())),
+            request(Registration::fromJson, r -> coordinator.onRegister(r, clusterNodes()).toJson())),
         vertx.eventBus().consumer(Protocol.HEARTBEAT,
             request(Heartbeat::fromJson, h -> coordinator.onHeartbeat(h).toJson())),
         vertx.eventBus().consumer(Protocol.STATS, this::onStats)));
     TruthStore truthStore = new TruthStore(10_080, 100_000);
-    // Accepted from any worker, also one already declared lost: its part may still complete a window. With
-    // TRUTH=off still answered, so that workers do not keep re-sending.
-    consumers.add(vertx.eventBus().consumer(Protocol.TRUTH, request(TruthReport::fromJson, r -> {
+    // Accepted from any registered worker, also one already declared lost: its part may still complete a
+    // window. Read against NUM_USERS, so that no offset off the wire sizes an allocation. With TRUTH=off
+    // still answered, so that workers do not keep re-sending.
+    consumers.add(vertx.eventBus().consumer(Protocol.TRUTH, request(body -> TruthReport.fromJson(body, config.numUsers()), r -> {
+      coordinator.checkTruthSender(r);
       if (truth != null) {
         truth.onReport(r);
       }
@@ -146,7 +148,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /**
    * A request handler that parses strictly: a malformed message or one from another protocol version is
-   * answered with a 400 failure naming the problem (the sender does not wait for a timeout), and logged.
+   * answered with a 400 failure naming the problem (the sender does not wait for a timeout), a refused
+   * one with its {@link Refused#code()}, and logged. No exception leaves without an answer.
    */
   private <T> io.vertx.core.Handler<Message<Object>> request(Function<Object, T> parse,
                                                                Function<T, io.vertx.core.json.JsonObject> handle) {
@@ -154,13 +157,18 @@ public final class CoordinatorVerticle extends VerticleBase {
       T parsed;
       try {
         parsed = parse.apply(message.body());
-      } catch (MessageFormatException e) {
-        logMalformed(message.address(), e);
-        message.fail(400, e.getMessage());
+      } catch (RuntimeException e) {
+        // Not only MessageFormatException: whatever a hostile body makes the parser throw is its fault.
+        String reason = e instanceof MessageFormatException ? e.getMessage() : "malformed: " + e;
+        logRejected(message.address(), reason);
+        message.fail(400, reason);
         return;
       }
       try {
         message.reply(handle.apply(parsed));
+      } catch (Refused e) {
+        logRejected(message.address(), e.getMessage());
+        message.fail(e.code(), e.getMessage());
       } catch (RuntimeException e) {
         LOG.error("Handling a message on {} failed", message.address(), e);
         message.fail(500, e.toString());
@@ -168,20 +176,29 @@ public final class CoordinatorVerticle extends VerticleBase {
     };
   }
 
+  /** Fire-and-forget, so usually nobody to answer; a sender that asked for a reply gets the refusal. */
   private void onStats(Message<Object> message) {
     try {
       coordinator.onStats(StatsReport.fromJson(message.body()));
-    } catch (MessageFormatException e) {
-      logMalformed(message.address(), e);
+      if (message.replyAddress() != null) {
+        message.reply(new io.vertx.core.json.JsonObject());
+      }
+    } catch (RuntimeException e) {
+      int code = e instanceof Refused r ? r.code() : 400;
+      logRejected(message.address(), e instanceof MessageFormatException || e instanceof Refused ? e.getMessage()
+          : "malformed: " + e);
+      if (message.replyAddress() != null) {
+        message.fail(code, e.getMessage());
+      }
     }
   }
 
-  private void logMalformed(String address, MessageFormatException e) {
+  private void logRejected(String address, String reason) {
     long now = System.currentTimeMillis();
     // A stranger sending garbage in a loop must not flood the log.
     if (now - lastMalformedLogMillis > 5000) {
       lastMalformedLogMillis = now;
-      LOG.warn("Rejected a malformed message on {}: {}", address, e.getMessage());
+      LOG.warn("Rejected a message on {}: {}", address, reason);
     }
   }
 }

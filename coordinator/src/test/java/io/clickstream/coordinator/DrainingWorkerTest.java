@@ -59,7 +59,7 @@ class DrainingWorkerTest {
     }
     await(() -> held.getOrDefault("w1", UserRange.EMPTY).size() == 50 && held.getOrDefault("w2", UserRange.EMPTY).size() == 50);
 
-    assertThat(onLoop(() -> coordinator.onHeartbeat(new Heartbeat("w2", 2, true))).known()).isTrue();
+    assertThat(onLoop(() -> coordinator.onHeartbeat(new Heartbeat("w2", "node-w2", 2, true))).known()).isTrue();
     await(() -> held.get("w1").size() == 100 && held.get("w2").isEmpty());
     assertThat(onLoop(() -> coordinator.registry().get("w2").isLive())).as("still live while it drains").isTrue();
 
@@ -89,7 +89,7 @@ class DrainingWorkerTest {
       onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY)));
     }
     await(() -> held.getOrDefault("w1", UserRange.EMPTY).size() == 50 && held.getOrDefault("w2", UserRange.EMPTY).size() == 50);
-    onLoop(() -> coordinator.onHeartbeat(new Heartbeat("w2", 2, true)));
+    onLoop(() -> coordinator.onHeartbeat(new Heartbeat("w2", "node-w2", 2, true)));
     await(() -> held.get("w1").size() == 100);
     assertThat(notBefore.get("w1")).as("w1's grant of w2's users").isGreaterThanOrEqualTo(w2Latest);
   }

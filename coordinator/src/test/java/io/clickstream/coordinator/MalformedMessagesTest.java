@@ -44,7 +44,7 @@ class MalformedMessagesTest {
   }
 
   static Object[][] garbage() {
-    Registration valid = new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY);
+    Registration valid = new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY, "i1");
     return new Object[][] {
         {"a string", "hello", "body must be a JSON object"},
         {"a number", 42, "body must be a JSON object"},
@@ -92,7 +92,7 @@ class MalformedMessagesTest {
 
   private boolean wellFormedRegistrationWorks() throws Exception {
     Object reply = vertx.eventBus().request(Protocol.REGISTER,
-            new Registration("w-ok", "n", "h", 1, 0, 0, UserRange.EMPTY).toJson())
+            new Registration("w-ok", "n", "h", 1, 0, 0, UserRange.EMPTY, "i1").toJson())
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
     return RegistrationReply.fromJson(reply).numUsers() == 100;
   }

@@ -33,16 +33,10 @@ public record Assignment(String workerId, String coordinatorId, long epoch, User
 
   public static Assignment fromJson(Object body) {
     JsonObject json = Fields.checkVersion(body, TYPE);
-    double rate = Fields.number(json, "eventsPerSecond");
-    long lease = Fields.integer(json, "leaseMillis");
-    if (rate < 0) {
-      throw new MessageFormatException("assignment: eventsPerSecond must be >= 0, got " + rate);
-    }
-    if (lease <= 0) {
-      throw new MessageFormatException("assignment: leaseMillis must be > 0, got " + lease);
-    }
-    return new Assignment(Fields.string(json, "workerId"), Fields.string(json, "coordinatorId"),
-        Fields.integer(json, "epoch"), UserRange.fromJson(Fields.object(json, "users")), rate,
+    double rate = Fields.numberIn(json, "eventsPerSecond", 0, Protocol.MAX_EVENTS_PER_SECOND);
+    long lease = Fields.integerIn(json, "leaseMillis", 1, Protocol.MAX_LEASE_MILLIS);
+    return new Assignment(Fields.workerId(json, "workerId"), Fields.string(json, "coordinatorId"),
+        Fields.integerIn(json, "epoch", 1, Protocol.MAX_EPOCH), UserRange.fromJson(Fields.object(json, "users")), rate,
         Fields.bool(json, "paused"), lease, Fields.optionalTimeMillis(json, "notBeforeMillis"));
   }
 }

@@ -25,7 +25,7 @@ public record AssignmentAck(String workerId, long heldEpoch, boolean accepted, l
 
   public static AssignmentAck fromJson(Object body) {
     JsonObject json = Fields.checkVersion(body, TYPE);
-    return new AssignmentAck(Fields.string(json, "workerId"), Fields.integer(json, "heldEpoch"),
+    return new AssignmentAck(Fields.workerId(json, "workerId"), Fields.epoch(json, "heldEpoch"),
         Fields.bool(json, "accepted"), Fields.optionalTimeMillis(json, "lastEventMillis"));
   }
 }

@@ -25,19 +25,69 @@ public final class Fields {
   }
 
   public static String string(JsonObject json, String field) {
+    return string(json, field, Protocol.MAX_STRING_LENGTH);
+  }
+
+  public static String string(JsonObject json, String field, int maxLength) {
     Object v = json.getValue(field);
     if (!(v instanceof String s) || s.isEmpty()) {
       throw new MessageFormatException("field '" + field + "' must be a non-empty string, got " + v);
     }
+    if (s.length() > maxLength) {
+      throw new MessageFormatException("field '" + field + "' must be at most " + maxLength + " characters, got "
+          + s.length() + " starting \"" + s.substring(0, Math.min(32, s.length())) + "\"");
+    }
     return s;
+  }
+
+  /** A worker id: it becomes part of an event-bus address, so it keeps to WORKER_ID's characters. */
+  public static String workerId(JsonObject json, String field) {
+    String s = string(json, field);
+    if (!s.matches(Protocol.WORKER_ID_PATTERN)) {
+      throw new MessageFormatException("field '" + field + "' must be 1-64 letters, digits, '.', '_' or '-', got \""
+          + (s.length() > 64 ? s.substring(0, 64) + "..." : s) + "\"");
+    }
+    return s;
+  }
+
+  /** An integer in [min, max], refused by name otherwise. */
+  public static long integerIn(JsonObject json, String field, long min, long max) {
+    long n = integer(json, field);
+    if (n < min || n > max) {
+      throw new MessageFormatException("field '" + field + "' must be from " + min + " to " + max + ", got " + n);
+    }
+    return n;
+  }
+
+  /** An epoch: 0 (none) up to {@link Protocol#MAX_EPOCH}, so that no member's ++epoch can ever wrap. */
+  public static long epoch(JsonObject json, String field) {
+    return integerIn(json, field, 0, Protocol.MAX_EPOCH);
+  }
+
+  /** A finite number in [min, max]: NaN, infinities and out-of-range rates are refused by name. */
+  public static double numberIn(JsonObject json, String field, double min, double max) {
+    double n = number(json, field);
+    if (n < min || n > max) {
+      throw new MessageFormatException("field '" + field + "' must be from " + min + " to " + max + ", got " + n);
+    }
+    return n;
   }
 
   public static long integer(JsonObject json, String field) {
     Object v = json.getValue(field);
-    if (!(v instanceof Number n) || (v instanceof Double || v instanceof Float) && n.doubleValue() != Math.rint(n.doubleValue())) {
+    boolean fractional = (v instanceof Double || v instanceof Float) && !isWhole(((Number) v).doubleValue());
+    // A BigInteger or BigDecimal beyond long would be silently truncated by longValue().
+    boolean beyondLong = v instanceof java.math.BigInteger b && b.bitLength() > 63
+        || v instanceof java.math.BigDecimal d && (d.signum() != 0 && d.stripTrailingZeros().scale() > 0
+            || d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0);
+    if (!(v instanceof Number n) || fractional || beyondLong) {
       throw new MessageFormatException("field '" + field + "' must be an integer, got " + v);
     }
     return n.longValue();
+  }
+
+  private static boolean isWhole(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 0x1p63;
   }
 
   public static double number(JsonObject json, String field) {

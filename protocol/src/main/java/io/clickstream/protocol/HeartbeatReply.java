@@ -24,6 +24,6 @@ public record HeartbeatReply(String coordinatorId, String coordinatorNodeId, boo
     JsonObject json = Fields.checkVersion(body, TYPE);
     return new HeartbeatReply(Fields.string(json, "coordinatorId"), Fields.string(json, "coordinatorNodeId"),
         Fields.bool(json, "known"),
-        Fields.integer(json, "leaseMillis"));
+        Fields.integerIn(json, "leaseMillis", 0, Protocol.MAX_LEASE_MILLIS));
   }
 }

@@ -10,21 +10,24 @@ import io.vertx.core.json.JsonObject;
  * @param nodeId the worker's cluster-manager node id, to match node-left events
  * @param heldEpoch epoch of the assignment it holds, 0 if none
  * @param heldUsers users it is producing now (empty if none or if its lease expired)
+ * @param incarnation this worker process, as its truth reports name it: the coordinator takes truth for
+ *     this id only from this incarnation
  */
 public record Registration(String workerId, String nodeId, String host, long pid, int metricsPort,
-                           long heldEpoch, UserRange heldUsers) {
+                           long heldEpoch, UserRange heldUsers, String incarnation) {
   public static final String TYPE = "registration";
 
   public JsonObject toJson() {
     return new JsonObject().put("v", Protocol.VERSION).put("type", TYPE).put("workerId", workerId)
         .put("nodeId", nodeId).put("host", host).put("pid", pid).put("metricsPort", metricsPort)
-        .put("heldEpoch", heldEpoch).put("heldUsers", heldUsers.toJson());
+        .put("heldEpoch", heldEpoch).put("heldUsers", heldUsers.toJson()).put("incarnation", incarnation);
   }
 
   public static Registration fromJson(Object body) {
     JsonObject json = Fields.checkVersion(body, TYPE);
-    return new Registration(Fields.string(json, "workerId"), Fields.string(json, "nodeId"),
-        Fields.string(json, "host"), Fields.integer(json, "pid"), (int) Fields.integer(json, "metricsPort"),
-        Fields.integer(json, "heldEpoch"), UserRange.fromJson(Fields.object(json, "heldUsers")));
+    return new Registration(Fields.workerId(json, "workerId"), Fields.string(json, "nodeId"),
+        Fields.string(json, "host"), Fields.integerIn(json, "pid", 0, Long.MAX_VALUE),
+        (int) Fields.integerIn(json, "metricsPort", 0, 65535), Fields.epoch(json, "heldEpoch"),
+        UserRange.fromJson(Fields.object(json, "heldUsers")), Fields.string(json, "incarnation"));
   }
 }

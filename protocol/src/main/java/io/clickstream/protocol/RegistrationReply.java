@@ -13,6 +13,7 @@ public record RegistrationReply(String coordinatorId, int numUsers) {
 
   public static RegistrationReply fromJson(Object body) {
     JsonObject json = Fields.checkVersion(body, TYPE);
-    return new RegistrationReply(Fields.string(json, "coordinatorId"), (int) Fields.integer(json, "numUsers"));
+    return new RegistrationReply(Fields.string(json, "coordinatorId"), 
+        (int) Fields.integerIn(json, "numUsers", 1, Protocol.MAX_USERS));
   }
 }

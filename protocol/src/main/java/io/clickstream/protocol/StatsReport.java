@@ -46,7 +46,9 @@ public record StatsReport(String workerId, String host, long seq, long epoch, Us
         .put("ackLatencyMaxMs", ackLatencyMaxMs).put("sendLagP50Ms", sendLagP50Ms)
         .put("sendLagP99Ms", sendLagP99Ms).put("sendLagMaxMs", sendLagMaxMs);
     if (lastError != null) {
-      json.put("lastError", lastError);
+      // Cut here, so that a long exception message does not get the whole report refused by the reader.
+      json.put("lastError", lastError.length() > Protocol.MAX_STRING_LENGTH
+          ? lastError.substring(0, Protocol.MAX_STRING_LENGTH - 3) + "..." : lastError);
     }
     return json;
   }
@@ -57,18 +59,31 @@ public record StatsReport(String workerId, String host, long seq, long epoch, Us
     if (error != null && !(error instanceof String)) {
       throw new MessageFormatException("field 'lastError' must be a string, got " + error);
     }
-    return new StatsReport(Fields.string(json, "workerId"), Fields.string(json, "host"),
-        Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
-        UserRange.fromJson(Fields.object(json, "users")), Fields.number(json, "targetRate"),
+    if (error != null && !((String) error).isEmpty()) {
+      Fields.string(json, "lastError");
+    }
+    return new StatsReport(Fields.workerId(json, "workerId"), Fields.string(json, "host"),
+        Fields.integerIn(json, "seq", 0, Long.MAX_VALUE), Fields.epoch(json, "epoch"),
+        UserRange.fromJson(Fields.object(json, "users")),
+        Fields.numberIn(json, "targetRate", 0, Protocol.MAX_EVENTS_PER_SECOND),
         Fields.bool(json, "producing"), Counters.fromJson(Fields.object(json, "totals")),
-        counts(Fields.object(json, "byType")), Fields.integer(json, "intervalMillis"),
+        counts(Fields.object(json, "byType")), Fields.integerIn(json, "intervalMillis", 0, Long.MAX_VALUE),
         Counters.fromJson(Fields.object(json, "interval")), counts(Fields.object(json, "intervalByType")),
-        Fields.number(json, "ackLatencyP50Ms"), Fields.number(json, "ackLatencyP99Ms"),
-        Fields.number(json, "ackLatencyMaxMs"), Fields.number(json, "sendLagP50Ms"),
-        Fields.number(json, "sendLagP99Ms"), Fields.number(json, "sendLagMaxMs"), (String) error);
+        millis(json, "ackLatencyP50Ms"), millis(json, "ackLatencyP99Ms"), millis(json, "ackLatencyMaxMs"),
+        millis(json, "sendLagP50Ms"), millis(json, "sendLagP99Ms"), millis(json, "sendLagMaxMs"), (String) error);
   }
 
+  private static double millis(JsonObject json, String field) {
+    return Fields.numberIn(json, field, 0, Double.MAX_VALUE);
+  }
+
+  /** Event types are a handful: more keys than that is not a report of this protocol. */
+  private static final int MAX_TYPES = 32;
+
   private static Map<String, Long> counts(JsonObject json) {
+    if (json.size() > MAX_TYPES) {
+      throw new MessageFormatException("stats: at most " + MAX_TYPES + " event types, got " + json.size());
+    }
     Map<String, Long> out = new LinkedHashMap<>();
     for (String key : json.fieldNames()) {
       out.put(key, Fields.integer(json, key));

@@ -28,6 +28,18 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
                           long sessionGapMillis, long heldUntil, boolean last, List<WindowPart> windows, List<SessionPart> sessions,
                           List<SessionStart> starts, List<PartitionMark> partitions) {
   public static final String TYPE = "truth";
+  /** Event times (window bounds) run from 1970 to the end of year 9999, as START_TIME and END_TIME do. */
+  public static final long MAX_EVENT_TIME = java.time.Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+  /** Window bounds: the last window of year 9999 may end up to one window (TRUTH_WINDOW_SECONDS, a day) later. */
+  static final long MAX_WINDOW_TIME = MAX_EVENT_TIME + 86_400_000L;
+  /** TRUTH_LATENESS_SECONDS holds at most this many values, each at most a week. */
+  public static final int MAX_LATENESSES = 32;
+  public static final long MAX_LATENESS_SECONDS = 604_800;
+  /** TOPIC_PARTITIONS' maximum. */
+  public static final int MAX_PARTITIONS = 10_000;
+  /** Per report: far above what a worker sends in a second, even on a fast virtual clock. */
+  static final int MAX_WINDOWS = 100_000;
+  static final int MAX_SESSIONS = 10_000_000;
 
   public TruthReport {
     windows = List.copyOf(windows);
@@ -58,17 +70,17 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
           .put("firstEpoch", firstEpoch).put("lastEpoch", lastEpoch);
     }
 
-    static WindowPart fromJson(JsonObject json) {
-      long[] lateness = longs(json, "latenessSeconds");
-      long[] after = longs(json, "arrivingAfter");
-      long[] byType = longs(json, "byType");
+    static WindowPart fromJson(JsonObject json, int population) {
+      long[] lateness = longs(json, "latenessSeconds", MAX_LATENESSES, 0, MAX_LATENESS_SECONDS);
+      long[] after = longs(json, "arrivingAfter", MAX_LATENESSES, 0, Long.MAX_VALUE);
+      long[] byType = longs(json, "byType", 5, 0, Long.MAX_VALUE);
       if (lateness.length != after.length) {
         throw new MessageFormatException("truth window: latenessSeconds and arrivingAfter differ in length");
       }
       if (byType.length != 5) {
         throw new MessageFormatException("truth window: byType must have 5 counts, got " + byType.length);
       }
-      int from = (int) Fields.integer(json, "usersFrom");
+      int from = (int) Fields.integerIn(json, "usersFrom", 0, population);
       BitSet relative;
       try {
         relative = BitSet.valueOf(Base64.getDecoder().decode(Fields.string(json, "users")));
@@ -77,15 +89,21 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
       } catch (MessageFormatException e) {
         relative = new BitSet();
       }
+      // Checked before the shift: a BitSet allocates up to its highest bit, so usersFrom near
+      // Integer.MAX_VALUE would cost 256 MB for one set bit.
+      if (!relative.isEmpty() && (long) from + relative.length() - 1 > population) {
+        throw new MessageFormatException("truth window: users from " + from + " reach user "
+            + ((long) from + relative.length() - 1) + ", above the population of " + population);
+      }
       BitSet users = new BitSet();
       relative.stream().forEach(i -> users.set(from + i));
-      long start = Fields.integer(json, "start");
-      long end = Fields.integer(json, "end");
+      long start = Fields.integerIn(json, "start", 0, MAX_WINDOW_TIME);
+      long end = Fields.integerIn(json, "end", 0, MAX_WINDOW_TIME);
       if (end <= start) {
         throw new MessageFormatException("truth window: end " + end + " is not after start " + start);
       }
-      return new WindowPart(start, end, byType, Fields.integer(json, "revenueCents"), users, lateness, after,
-          Fields.integer(json, "firstEpoch"), Fields.integer(json, "lastEpoch"));
+      return new WindowPart(start, end, byType, Fields.integerIn(json, "revenueCents", 0, Long.MAX_VALUE), users,
+          lateness, after, Fields.epoch(json, "firstEpoch"), Fields.epoch(json, "lastEpoch"));
     }
   }
 
@@ -105,8 +123,9 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
           .add(handover ? 1 : 0);
     }
 
-    static SessionPart fromJson(Object value) {
+    static SessionPart fromJson(Object value, int population) {
       long[] f = numbers(value, 7, "truth session");
+      checkUser(f[0], population, "truth session");
       return new SessionPart((int) f[0], f[1], f[2], f[3], f[4] != 0, f[5] != 0, f[6] != 0);
     }
   }
@@ -117,8 +136,9 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
       return new JsonArray().add(user).add(start);
     }
 
-    static SessionStart fromJson(Object value) {
+    static SessionStart fromJson(Object value, int population) {
       long[] f = numbers(value, 2, "truth session start");
+      checkUser(f[0], population, "truth session start");
       return new SessionStart((int) f[0], f[1]);
     }
   }
@@ -136,6 +156,10 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
 
     static PartitionMark fromJson(Object value) {
       long[] f = numbers(value, 4, "truth partition mark");
+      if (f[0] < 0 || f[0] >= MAX_PARTITIONS) {
+        throw new MessageFormatException("truth partition mark: partition must be from 0 to " + (MAX_PARTITIONS - 1)
+            + ", got " + f[0]);
+      }
       return new PartitionMark((int) f[0], f[1], f[2], f[3]);
     }
   }
@@ -156,32 +180,52 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
         .put("windows", w).put("sessions", s).put("starts", st).put("partitions", pm);
   }
 
+  /** Reads a report with the largest population allowed; the coordinator passes its own. */
   public static TruthReport fromJson(Object body) {
+    return fromJson(body, Protocol.MAX_USERS);
+  }
+
+  /**
+   * Reads a report whose users all lie in 1..population: nothing is allocated by a size or an offset
+   * that was not checked against it first.
+   */
+  public static TruthReport fromJson(Object body, int population) {
     JsonObject json = Fields.checkVersion(body, TYPE);
+    String workerId = Fields.workerId(json, "workerId");
     List<WindowPart> windows = new ArrayList<>();
-    array(json, "windows").forEach(v -> {
+    array(json, "windows", MAX_WINDOWS).forEach(v -> {
       if (!(v instanceof JsonObject o)) {
         throw new MessageFormatException("truth: every entry of 'windows' must be an object, got " + v);
       }
-      windows.add(WindowPart.fromJson(o));
+      windows.add(WindowPart.fromJson(o, population));
     });
     List<SessionPart> sessions = new ArrayList<>();
-    array(json, "sessions").forEach(v -> sessions.add(SessionPart.fromJson(v)));
+    array(json, "sessions", MAX_SESSIONS).forEach(v -> sessions.add(SessionPart.fromJson(v, population)));
     List<SessionStart> starts = new ArrayList<>();
-    array(json, "starts").forEach(v -> starts.add(SessionStart.fromJson(v)));
+    array(json, "starts", MAX_SESSIONS).forEach(v -> starts.add(SessionStart.fromJson(v, population)));
     List<PartitionMark> partitions = new ArrayList<>();
-    array(json, "partitions").forEach(v -> partitions.add(PartitionMark.fromJson(v)));
-    return new TruthReport(Fields.string(json, "workerId"), Fields.string(json, "incarnation"),
-        Fields.integer(json, "seq"), Fields.integer(json, "epoch"),
+    array(json, "partitions", MAX_PARTITIONS).forEach(v -> partitions.add(PartitionMark.fromJson(v)));
+    return new TruthReport(workerId, Fields.string(json, "incarnation"),
+        Fields.integerIn(json, "seq", 1, Long.MAX_VALUE), Fields.epoch(json, "epoch"),
         Fields.integer(json, "completeBefore"), Fields.integer(json, "sessionClock"),
-        Fields.integer(json, "sessionGapMillis"), Fields.integer(json, "heldUntil"), Fields.bool(json, "last"),
-        windows, sessions, starts, partitions);
+        Fields.integerIn(json, "sessionGapMillis", 1, MAX_LATENESS_SECONDS * 1000), Fields.integer(json, "heldUntil"),
+        Fields.bool(json, "last"), windows, sessions, starts, partitions);
   }
 
-  private static JsonArray array(JsonObject json, String field) {
+  private static void checkUser(long user, int population, String what) {
+    if (user < 1 || user > population) {
+      throw new MessageFormatException(what + ": user must be from 1 to " + population + ", got " + user);
+    }
+  }
+
+  private static JsonArray array(JsonObject json, String field, int maxLength) {
     Object v = json.getValue(field);
     if (!(v instanceof JsonArray a)) {
       throw new MessageFormatException("field '" + field + "' must be a JSON array, got " + v);
+    }
+    if (a.size() > maxLength) {
+      throw new MessageFormatException("field '" + field + "' must hold at most " + maxLength + " entries, got "
+          + a.size());
     }
     return a;
   }
@@ -194,8 +238,15 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
     return a;
   }
 
-  private static long[] longs(JsonObject json, String field) {
-    return integers(array(json, field), bad -> "field '" + field + "' must hold integers, got " + bad);
+  private static long[] longs(JsonObject json, String field, int maxLength, long min, long max) {
+    long[] values = integers(array(json, field, maxLength), bad -> "field '" + field + "' must hold integers, got " + bad);
+    for (long v : values) {
+      if (v < min || v > max) {
+        throw new MessageFormatException("field '" + field + "' must hold integers from " + min + " to " + max
+            + ", got " + v);
+      }
+    }
+    return values;
   }
 
   private static long[] numbers(Object value, int count, String what) {
@@ -210,7 +261,8 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
   private static long[] integers(JsonArray a, java.util.function.Function<Object, String> problem) {
     long[] out = new long[a.size()];
     for (int i = 0; i < out.length; i++) {
-      if (!(a.getValue(i) instanceof Number n) || a.getValue(i) instanceof Double) {
+      // Integer or Long only: a BigInteger beyond long would be truncated silently by longValue().
+      if (!(a.getValue(i) instanceof Integer || a.getValue(i) instanceof Long) || !(a.getValue(i) instanceof Number n)) {
         throw new MessageFormatException(problem.apply(a.getValue(i)));
       }
       out[i] = n.longValue();

@@ -45,7 +45,8 @@ public record UserRange(int from, int to) {
   public static UserRange fromJson(JsonObject json) {
     long from = Fields.integer(json, "from");
     long to = Fields.integer(json, "to");
-    if (from < 1 || from > Integer.MAX_VALUE || to > Integer.MAX_VALUE || to < 0) {
+    // Bounded by the largest population (NUM_USERS' maximum); each member checks its own population too.
+    if (from < 1 || from > Protocol.MAX_USERS + 1 || to > Protocol.MAX_USERS || to < 0) {
       throw new MessageFormatException("user range out of bounds: " + json.encode());
     }
     return of((int) from, (int) to);

@@ -23,13 +23,13 @@ class MessageRoundTripTest {
     assertThat(viaWire(withTime.toJson(), AssignmentAck::fromJson)).isEqualTo(withTime);
     AssignmentAck ack = new AssignmentAck("w1", 7, true);
     assertThat(viaWire(ack.toJson(), AssignmentAck::fromJson)).isEqualTo(ack);
-    Registration r = new Registration("w1", "node", "127.0.0.2", 42, 9100, 3, UserRange.EMPTY);
+    Registration r = new Registration("w1", "node", "127.0.0.2", 42, 9100, 3, UserRange.EMPTY, "i1");
     assertThat(viaWire(r.toJson(), Registration::fromJson)).isEqualTo(r);
     RegistrationReply rr = new RegistrationReply("c1", 100);
     assertThat(viaWire(rr.toJson(), RegistrationReply::fromJson)).isEqualTo(rr);
-    Heartbeat h = new Heartbeat("w1", 9);
+    Heartbeat h = new Heartbeat("w1", "node", 9);
     assertThat(viaWire(h.toJson(), Heartbeat::fromJson)).isEqualTo(h);
-    Heartbeat draining = new Heartbeat("w1", 9, true);
+    Heartbeat draining = new Heartbeat("w1", "node", 9, true);
     assertThat(viaWire(draining.toJson(), Heartbeat::fromJson)).isEqualTo(draining);
     HeartbeatReply hr = new HeartbeatReply("c1", "node-c", false, 3000);
     assertThat(viaWire(hr.toJson(), HeartbeatReply::fromJson)).isEqualTo(hr);
@@ -50,9 +50,17 @@ class MessageRoundTripTest {
     assertThatThrownBy(() -> Assignment.fromJson(wrongType)).hasMessageContaining("'epoch' must be an integer");
     JsonObject negative = new Assignment("w1", "c1", 7, new UserRange(1, 50), 1, false, 3000).toJson()
         .put("eventsPerSecond", -1);
-    assertThatThrownBy(() -> Assignment.fromJson(negative)).hasMessageContaining("eventsPerSecond must be >= 0");
+    assertThatThrownBy(() -> Assignment.fromJson(negative)).hasMessageContaining("field 'eventsPerSecond' must be from 0.0 to 1.0E8, got -1.0");
     assertThatThrownBy(() -> Heartbeat.fromJson(new JsonObject().put("v", 1)))
         .hasMessageContaining("'workerId' must be a non-empty string");
+  }
+
+  @Test
+  void aLongKafkaErrorIsCutBySenderSoThatTheReportIsStillTaken() {
+    StatsReport s = new StatsReport("w1", "h", 3, 7, new UserRange(2, 9), 50.0, true, Counters.ZERO, Map.of(), 1000,
+        new Counters(5, 4, 0, -1, 1), Map.of(), 1.5, 9.0, 12.0, 0.1, 0.5, 2.0, "x".repeat(5000));
+    String error = viaWire(s.toJson(), StatsReport::fromJson).lastError();
+    assertThat(error).hasSize(Protocol.MAX_STRING_LENGTH).endsWith("...");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.clickstream.worker;
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
 import io.clickstream.protocol.KafkaSettings;
+import io.clickstream.protocol.TruthReport;
 import io.clickstream.worker.simulation.LateDelay;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -150,16 +151,17 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     try {
       lateness = java.util.Arrays.stream(list.split(",")).map(String::trim).mapToLong(Long::parseLong).toArray();
       for (int i = 0; i < lateness.length; i++) {
-        if (lateness[i] < 0 || i > 0 && lateness[i] <= lateness[i - 1]) {
+        // At most a week: seconds are turned into milliseconds, and far larger values overflowed.
+        if (lateness[i] < 0 || lateness[i] > TruthReport.MAX_LATENESS_SECONDS || i > 0 && lateness[i] <= lateness[i - 1]) {
           throw new NumberFormatException();
         }
       }
-      if (lateness.length > 32) {
+      if (lateness.length == 0 || lateness.length > TruthReport.MAX_LATENESSES) {
         throw new NumberFormatException();
       }
     } catch (NumberFormatException e) {
-      env.problem("TRUTH_LATENESS_SECONDS must be up to 32 ascending whole seconds >= 0 like 0,10,30,60,120, got \""
-          + list + "\"");
+      env.problem("TRUTH_LATENESS_SECONDS must be 1 to 32 ascending whole seconds from 0 to 604800 (a week) like "
+          + "0,10,30,60,120, got \"" + list + "\"");
     }
     return new Truth(enabled.equals("on"), window, lateness);
   }
@@ -195,9 +197,17 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
   private static long instant(EnvReader env, String name, String fallback) {
     String value = env.string(name, fallback);
     try {
-      return java.time.Instant.parse(value).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException | NullPointerException e) {
-      env.problem(name + " must be an ISO-8601 instant like 2026-01-01T00:00:00Z, got \"" + value + "\"");
+      java.time.Instant instant = java.time.Instant.parse(value);
+      // Years beyond long milliseconds threw ArithmeticException with a stack trace; years beyond 9999 gave
+      // windows the truth API and Kafka timestamps cannot carry; before 1970, negative record timestamps.
+      if (instant.isBefore(java.time.Instant.EPOCH) || instant.toEpochMilli() > TruthReport.MAX_EVENT_TIME) {
+        env.problem(name + " must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, got \"" + value + "\"");
+        return 0;
+      }
+      return instant.toEpochMilli();
+    } catch (java.time.format.DateTimeParseException | ArithmeticException | NullPointerException e) {
+      env.problem(name + " must be an ISO-8601 instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, got \""
+          + value + "\"");
       return 0;
     }
   }

@@ -52,7 +52,7 @@ public final class WorkerMain {
     LOG.info("Starting clickstream worker: {}", config.describe());
     int partitions;
     try {
-      partitions = KafkaPreflight.ensureTopic(config);
+      partitions = KafkaPreflight.checkLateSkew(config, KafkaPreflight.ensureTopic(config));
     } catch (KafkaPreflight.TopicUnsuitableException e) {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(2);

@@ -205,7 +205,8 @@ public final class WorkerVerticle extends VerticleBase {
    * published as incomplete.
    */
   private Future<Void> deliverLastTruth() {
-    if (truthChannel == null) {
+    if (truthChannel == null || link.refused()) {
+      // A worker refused at registration (a duplicate WORKER_ID) has no truth the coordinator would take.
       return Future.succeededFuture();
     }
     return Future.fromCompletionStage(generator.truthReport(), context)

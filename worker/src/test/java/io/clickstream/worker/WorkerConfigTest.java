@@ -59,8 +59,13 @@ class WorkerConfigTest {
       "LATE_SKEW|partitions:12|LATE_SKEW partition 12 does not exist (the topic has 12 partitions)",
       "TRUTH|yes|TRUTH must be on or off, got \"yes\"",
       "TRUTH_WINDOW_SECONDS|0|TRUTH_WINDOW_SECONDS must be a number from 1 to 86400, got \"0\"",
-      "TRUTH_LATENESS_SECONDS|10,5|TRUTH_LATENESS_SECONDS must be up to 32 ascending whole seconds",
-      "TRUTH_LATENESS_SECONDS|a|TRUTH_LATENESS_SECONDS must be up to 32 ascending whole seconds",
+      "TRUTH_LATENESS_SECONDS|10,5|TRUTH_LATENESS_SECONDS must be 1 to 32 ascending whole seconds",
+      "TRUTH_LATENESS_SECONDS|a|TRUTH_LATENESS_SECONDS must be 1 to 32 ascending whole seconds",
+      "TRUTH_LATENESS_SECONDS|,|TRUTH_LATENESS_SECONDS must be 1 to 32 ascending whole seconds from 0 to 604800 (a week)"
+          + " like 0,10,30,60,120, got \",\"",
+      "TRUTH_LATENESS_SECONDS|0,9223372036854775807|TRUTH_LATENESS_SECONDS must be 1 to 32 ascending whole seconds"
+          + " from 0 to 604800 (a week) like 0,10,30,60,120, got \"0,9223372036854775807\"",
+      "TRUTH_LATENESS_SECONDS|604801|TRUTH_LATENESS_SECONDS must be 1 to 32 ascending whole seconds from 0 to 604800",
       "CLOCK|sim|CLOCK must be wall or virtual, got \"sim\"",
       "CLOCK|virtual|CLOCK=virtual needs SEED",
       "START_TIME|2026-01-01T00:00:00Z|START_TIME needs CLOCK=virtual",
@@ -71,6 +76,36 @@ class WorkerConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message);
   }
+
+  /** Years a virtual clock cannot run in: a stack trace before, now a clear refusal. */
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(delimiter = '|', value = {
+      "START_TIME|+999999999-01-01T00:00:00Z|START_TIME must be an ISO-8601 instant from 1970-01-01T00:00:00Z to"
+          + " 9999-12-31T23:59:59.999Z, got \"+999999999-01-01T00:00:00Z\"",
+      "START_TIME|-999999999-01-01T00:00:00Z|START_TIME must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z",
+      "START_TIME|+10000-01-01T00:00:00Z|START_TIME must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z,"
+          + " got \"+10000-01-01T00:00:00Z\"",
+      "START_TIME|1969-12-31T23:59:59Z|START_TIME must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z",
+      "END_TIME|+999999999-12-31T23:59:59Z|END_TIME must be an ISO-8601 instant from 1970-01-01T00:00:00Z",
+      "END_TIME|+20000-01-01T00:00:00Z|END_TIME must be from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z",
+  })
+  void virtualClockYearsOutsideWhatItCanRunAreRefusedByName(String name, String value, String message) {
+    Map<String, String> env = new HashMap<>(Map.of("CLOCK", "virtual", "SEED", "7", name, value));
+    assertThatThrownBy(() -> WorkerConfig.fromEnv(env))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  @org.junit.jupiter.api.Test
+  void lateSkewPartitionsAreCheckedAgainstTheExistingTopicBeforeJoining() {
+    WorkerConfig config = WorkerConfig.fromEnv(Map.of("LATE_SKEW", "partitions:3;7"));
+    assertThat(io.clickstream.worker.publish.KafkaPreflight.checkLateSkew(config, 12)).isEqualTo(12);
+    assertThatThrownBy(() -> io.clickstream.worker.publish.KafkaPreflight.checkLateSkew(config, 4))
+        .isInstanceOf(io.clickstream.worker.publish.KafkaPreflight.TopicUnsuitableException.class)
+        .hasMessage("LATE_SKEW=partitions:3;7 does not fit topic 'clickstream': LATE_SKEW partition 7 does not exist"
+            + " (the topic has 4 partitions)");
+  }
+
 
   @Test
   void theVirtualClockRunsFromStartToEndAtTheConfiguredRate() {

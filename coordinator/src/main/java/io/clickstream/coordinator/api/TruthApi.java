@@ -55,7 +55,8 @@ public final class TruthApi {
     } catch (NumberFormatException e) {
       try {
         return Instant.parse(value).toEpochMilli();
-      } catch (DateTimeParseException e2) {
+      } catch (DateTimeParseException | ArithmeticException e2) {
+        // ArithmeticException: a valid instant in a year beyond what epoch milliseconds hold (was a 500).
         throw new IllegalArgumentException(name + " must be epoch milliseconds or an ISO-8601 instant like "
             + "2026-11-27T10:00:00Z, got \"" + value + "\"");
       }

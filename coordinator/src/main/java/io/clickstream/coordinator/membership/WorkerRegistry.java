@@ -34,10 +34,58 @@ public final class WorkerRegistry {
     return wasLost || !registration.heldUsers().equals(existing.assignedUsers());
   }
 
+  /**
+   * Why this registration must be refused, or null. A registration from another process (another cluster
+   * node) under a known id is taken only once the process that had the id is surely gone: it no longer
+   * heartbeats (the entry is lost), its node has left the cluster, and its lease has run out, so it
+   * produces nothing. That lets a worker restarted after a crash keep its WORKER_ID, and refuses a
+   * second process started with the id of a live one. Re-registering from the same node is the same
+   * process coming back (after a coordinator restart, or after it was declared lost): always taken.
+   *
+   * @param clusterNodeIds the cluster's members now; null when not clustered (heartbeats alone decide)
+   */
+  public String duplicateOf(Registration r, long now, Set<String> clusterNodeIds, long leaseMillis) {
+    WorkerEntry existing = workers.get(r.workerId());
+    if (existing == null || existing.registration().nodeId().equals(r.nodeId())) {
+      return null;
+    }
+    Registration old = existing.registration();
+    boolean member = clusterNodeIds != null && clusterNodeIds.contains(old.nodeId());
+    boolean leaseRuns = now - existing.leaseEndsNanos(leaseMillis) < 0;
+    if (!existing.isLive() && !member && !leaseRuns) {
+      return null;
+    }
+    return "WORKER_ID " + r.workerId() + " is in use by a " + (existing.isLive() ? "live" : "lost but not yet gone")
+        + " worker (node " + old.nodeId() + ", pid " + old.pid() + " on " + old.host() + ", last heartbeat "
+        + (now - existing.lastHeartbeatNanos()) / 1_000_000 + " ms ago" + (member ? ", still a cluster member" : "")
+        + "); refused the registration from node " + r.nodeId() + " (pid " + r.pid() + " on " + r.host() + ")";
+  }
+
+  /**
+   * Why a truth report must be refused, or null. Truth is taken from a worker the registry knows, live or
+   * lost (a lost worker's part may still complete a window), and only from the process that registered
+   * the id: a stranger's parts would otherwise be merged into the published truth.
+   */
+  public String truthRefusal(String workerId, String incarnation) {
+    WorkerEntry entry = workers.get(workerId);
+    if (entry == null) {
+      return "truth from worker " + workerId + " refused: no worker of that id is registered";
+    }
+    if (!entry.registration().incarnation().equals(incarnation)) {
+      return "truth from worker " + workerId + " refused: incarnation " + incarnation + " is not the registered one";
+    }
+    return null;
+  }
+
   /** Null when the worker is unknown or lost: it must stop and register again. */
   public WorkerEntry heartbeat(String workerId, long now) {
+    return heartbeat(workerId, null, now);
+  }
+
+  /** As {@link #heartbeat(String, long)}, and null too when the beat comes from another node than registered. */
+  public WorkerEntry heartbeat(String workerId, String nodeId, long now) {
     WorkerEntry entry = workers.get(workerId);
-    if (entry == null || !entry.isLive()) {
+    if (entry == null || !entry.isLive() || nodeId != null && !nodeId.equals(entry.registration().nodeId())) {
       return null;
     }
     entry.heartbeat(now);

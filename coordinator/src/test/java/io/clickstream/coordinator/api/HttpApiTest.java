@@ -142,7 +142,7 @@ class HttpApiTest {
   @Test
   void aShapeIsFollowedShownInTheStatusAndLeavesItsFinalRate() throws Exception {
     start(Map.of());
-    coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY)));
+    coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY, "i1")));
     HttpResponse<String> response = call("PUT", "/api/rate",
         "{\"shape\": \"ramp\", \"to\": 10000, \"durationSeconds\": 3}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -277,8 +277,8 @@ class HttpApiTest {
   @Test
   void concurrentConflictingCommandsLeaveOneConsistentState() throws Exception {
     start(Map.of());
-    coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY)));
-    coordinator(() -> coordinator.onRegister(new Registration("w2", "n2", "h", 2, 0, 0, UserRange.EMPTY)));
+    coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY, "i1")));
+    coordinator(() -> coordinator.onRegister(new Registration("w2", "n2", "h", 2, 0, 0, UserRange.EMPTY, "i1")));
     List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
     for (int i = 1; i <= 40; i++) {
       HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/api/rate"))

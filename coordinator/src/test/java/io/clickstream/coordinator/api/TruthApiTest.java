@@ -82,6 +82,10 @@ class TruthApiTest {
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("from must be epoch milliseconds or an ISO-8601 instant").contains("yesterday");
     assertThat(get("/api/truth?from=10&to=5").statusCode()).isEqualTo(400);
+    // A valid instant whose epoch milliseconds overflow a long: was a 500 (ArithmeticException).
+    HttpResponse<String> far = get("/api/truth?to=%2B999999999-12-31T23:59:59Z");
+    assertThat(far.statusCode()).as(far.body()).isEqualTo(400);
+    assertThat(far.body()).contains("to must be epoch milliseconds or an ISO-8601 instant");
   }
 
   @Test

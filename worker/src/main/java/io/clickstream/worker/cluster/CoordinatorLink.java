@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorLink {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLink.class);
-  public static final long HEARTBEAT_INTERVAL_MILLIS = 1000;
+  public static final long HEARTBEAT_INTERVAL_MILLIS = Protocol.HEARTBEAT_INTERVAL_MILLIS;
   private static final long REQUEST_TIMEOUT_MILLIS = 2000;
+  private static final long REGISTER_TIMEOUT_MILLIS = 5000;
 
   private final Vertx vertx;
   private final GeneratorLoop generator;
@@ -41,12 +42,16 @@ public final class CoordinatorLink {
   private MessageConsumer<Object> assignments;
   private long heartbeatTimer = -1;
   private String coordinatorId;
-  private boolean registering;
+  /** The registration in flight, or null. */
+  private Future<RegistrationReply> registration;
   private boolean pausedForAbsenceLogged;
   /** NUM_USERS as the coordinator has it; 0 until registered. */
   private int population;
   /** Stopping: the heartbeats ask the coordinator to move this worker's users elsewhere. */
   private boolean draining;
+  /** The coordinator refused this worker's id: another live process has it. */
+  private boolean refused;
+  private long lastRejectLogMillis;
 
   /** Who this worker is, as told to the coordinator. */
   public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
@@ -100,19 +105,24 @@ public final class CoordinatorLink {
   }
 
   private void register() {
-    if (registering) {
+    if (registration != null) {
       return;
     }
-    registering = true;
     Holding held = generator.holding();
     // What it may be producing is what its lease covers; right after a freeze the generator's own flag
     // is stale (the thread has not looked at the clock yet), the lease is not.
     UserRange producing = lease.isValid(System.nanoTime()) ? held.users() : UserRange.EMPTY;
-    Registration registration = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
-        identity.pid(), identity.metricsPort(), held.epoch(), producing);
-    vertx.eventBus().request(Protocol.REGISTER, registration.toJson(), options())
-        .map(reply -> RegistrationReply.fromJson(reply.body()))
-        .onComplete(ar -> registering = false)
+    Registration me = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
+        identity.pid(), identity.metricsPort(), held.epoch(), producing, generator.incarnation());
+    // Longer than the coordinator's assignment timeout: a reply given up on too early would have the
+    // worker refuse the assignment that follows it.
+    Future<RegistrationReply> pending = vertx.eventBus().request(Protocol.REGISTER, me.toJson(),
+            new DeliveryOptions().setSendTimeout(REGISTER_TIMEOUT_MILLIS))
+        .map(reply -> RegistrationReply.fromJson(reply.body()));
+    this.registration = pending;
+    // Listeners run in the order they were added: an assignment waiting for this registration (see
+    // onAssignment) is decided after these have taken the coordinator's id.
+    pending.onComplete(ar -> this.registration = null)
         .onSuccess(reply -> {
           coordinatorId = reply.coordinatorId();
           population = reply.numUsers();
@@ -120,13 +130,38 @@ public final class CoordinatorLink {
               identity.workerId(), held.epoch(), producing);
           beat();
         })
-        .onFailure(err -> LOG.info("Registration not answered yet ({}); retrying with the next heartbeat",
-            err.getMessage()));
+        .onFailure(err -> {
+          if (err instanceof ReplyException re && re.failureCode() == Protocol.DUPLICATE_WORKER) {
+            refusedAsDuplicate(re.getMessage());
+          } else {
+            LOG.info("Registration not answered yet ({}); retrying with the next heartbeat", err.getMessage());
+          }
+        });
+  }
+
+  /** True once the coordinator refused this worker's id: the process is on its way out. */
+  public boolean refused() {
+    return refused;
+  }
+
+  /**
+   * Another live process has this WORKER_ID: running on would put two workers on one address and one
+   * user. A configuration error, so exit 2, off the event loop (the shutdown hook closes Vert.x on it).
+   */
+  private void refusedAsDuplicate(String reason) {
+    if (refused) {
+      return;
+    }
+    refused = true;
+    vertx.cancelTimer(heartbeatTimer);
+    LOG.error("clickstream worker cannot run: WORKER_ID {} is already in use: {}. Give each worker its own "
+        + "WORKER_ID (or leave it unset for a random one); exiting with status 2", identity.workerId(), reason);
+    new Thread(() -> System.exit(2), "clickstream-duplicate-exit").start();
   }
 
   private void beat() {
     long sentAt = System.nanoTime();
-    Heartbeat heartbeat = new Heartbeat(identity.workerId(), generator.holding().epoch(), draining);
+    Heartbeat heartbeat = new Heartbeat(identity.workerId(), identity.nodeId(), generator.holding().epoch(), draining);
     vertx.eventBus().request(Protocol.HEARTBEAT, heartbeat.toJson(), options())
         .map(reply -> HeartbeatReply.fromJson(reply.body()))
         .onSuccess(reply -> onHeartbeatReply(reply, sentAt))
@@ -180,8 +215,26 @@ public final class CoordinatorLink {
         throw new MessageFormatException("assignment for " + assignment.workerId() + " sent to " + identity.workerId());
       }
     } catch (MessageFormatException e) {
-      LOG.warn("Rejected a malformed assignment: {}", e.getMessage());
-      message.fail(400, e.getMessage());
+      rejectAssignment(message, 400, e.getMessage());
+      return;
+    }
+    if (registration != null && !assignment.coordinatorId().equals(coordinatorId)) {
+      // The coordinator sends the first assignment right after its registration reply, which may still be
+      // on its way (a slow or loaded member): decide once the registration is answered.
+      registration.onComplete(ar -> onAssignment(message));
+      return;
+    }
+    if (coordinatorId == null || !coordinatorId.equals(assignment.coordinatorId())) {
+      // Only the coordinator this worker registered with may move its users: anyone else on the bus could
+      // otherwise give it users that another worker holds.
+      rejectAssignment(message, Protocol.UNKNOWN_SENDER, "assignment from coordinator " + assignment.coordinatorId()
+          + " refused: this worker is registered with " + (coordinatorId == null ? "no coordinator" : coordinatorId));
+      return;
+    }
+    if (assignment.users().to() > population) {
+      // Checked before anything is sized by it: the simulator and the truth keep arrays per user.
+      rejectAssignment(message, 400, "assignment: field 'users' must lie in 1.." + population
+          + " (NUM_USERS of coordinator " + coordinatorId + "), got " + assignment.users());
       return;
     }
     Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
@@ -199,6 +252,16 @@ public final class CoordinatorLink {
               generator.latestEventAtApply()).toJson());
         })
         .onFailure(err -> message.fail(500, err.getMessage()));
+  }
+
+  private void rejectAssignment(Message<Object> message, int code, String reason) {
+    long now = System.currentTimeMillis();
+    // A stranger looping on this address must not flood the log; every one still gets its answer.
+    if (now - lastRejectLogMillis > 5000) {
+      lastRejectLogMillis = now;
+      LOG.warn("Rejected an assignment: {}", reason);
+    }
+    message.fail(code, reason);
   }
 
   private static DeliveryOptions options() {

@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers truth reports to the coordinator in order, one at a time, each until it is acknowledged:
  * the coordinator can only merge a window once it has every worker's part, so a report is never
- * dropped, only retried (the coordinator ignores a seq it has seen). On the event loop.
+ * dropped, only retried (the coordinator ignores a seq it has seen), unless the coordinator refuses it as
+ * malformed (400), which no retry changes. On the event loop.
  */
 public final class TruthChannel {
   private static final Logger LOG = LoggerFactory.getLogger(TruthChannel.class);
@@ -82,6 +85,14 @@ public final class TruthChannel {
             // Not poll(): the head may have been dropped meanwhile by the bound on the queue.
             queue.removeFirstOccurrence(head);
             failures = 0;
+            sendNext();
+          } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+              && re.failureCode() == 400) {
+            // The coordinator read it and refused it (a value out of its bounds, for example users above a
+            // NUM_USERS it was restarted with): re-sending it would only hold back every report behind it.
+            queue.removeFirstOccurrence(head);
+            LOG.error("Truth report {} refused by the coordinator, dropped (its windows will show as incomplete): {}",
+                head.seq(), re.getMessage());
             sendNext();
           } else if (failures++ % 30 == 0) {
             // Retried with the next report, about once a second; logged now and then, not every time.

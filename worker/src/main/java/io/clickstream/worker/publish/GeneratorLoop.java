@@ -204,6 +204,11 @@ public final class GeneratorLoop {
     leaseExpiryNanos = System.nanoTime();
   }
 
+  /** This process, as its truth reports and its registration name it. */
+  public String incarnation() {
+    return incarnation;
+  }
+
   public Holding holding() {
     return holding;
   }

@@ -102,6 +102,22 @@ public final class KafkaPreflight {
     }
   }
 
+  /**
+   * LATE_SKEW=partitions:... was checked against TOPIC_PARTITIONS; an existing topic may have fewer. Checked
+   * here, before the worker joins the cluster, so that it exits 2 without the others ever seeing it.
+   *
+   * @return {@code partitions}
+   */
+  public static int checkLateSkew(WorkerConfig config, int partitions) {
+    try {
+      io.clickstream.worker.simulation.LateSkew.parse(config.lateSkew(), 0, partitions, user -> 0);
+    } catch (IllegalArgumentException e) {
+      throw new TopicUnsuitableException("LATE_SKEW=" + config.lateSkew() + " does not fit topic '" + config.topic()
+          + "': " + e.getMessage());
+    }
+    return partitions;
+  }
+
   private static int partitionCount(Admin admin, String topic, long timeoutMillis)
       throws ExecutionException, InterruptedException, TimeoutException {
     return admin.describeTopics(List.of(topic)).allTopicNames().get(timeoutMillis, TimeUnit.MILLISECONDS).get(topic)
