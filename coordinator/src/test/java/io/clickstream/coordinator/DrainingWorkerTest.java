@@ -55,7 +55,7 @@ class DrainingWorkerTest {
     Coordinator coordinator = new Coordinator(vertx, CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
         "COORDINATOR_SETTLE_MS", "0")), channel, "node-c");
     for (String id : new String[] {"w1", "w2"}) {
-      onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY)));
+      onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY, "inc-" + id)));
     }
     await(() -> held.getOrDefault("w1", UserRange.EMPTY).size() == 50 && held.getOrDefault("w2", UserRange.EMPTY).size() == 50);
 
@@ -86,7 +86,7 @@ class DrainingWorkerTest {
     Coordinator coordinator = new Coordinator(vertx, CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
         "COORDINATOR_SETTLE_MS", "0")), channel, "node-c");
     for (String id : new String[] {"w1", "w2"}) {
-      onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY)));
+      onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY, "inc-" + id)));
     }
     await(() -> held.getOrDefault("w1", UserRange.EMPTY).size() == 50 && held.getOrDefault("w2", UserRange.EMPTY).size() == 50);
     onLoop(() -> coordinator.onHeartbeat(new Heartbeat("w2", "node-w2", 2, true)));

@@ -248,11 +248,12 @@ class HostileMessagesTest {
 
   static JsonObject heartbeat(String workerId, String nodeId, long heldEpoch) {
     return new JsonObject().put("v", 1).put("type", "heartbeat").put("workerId", workerId).put("nodeId", nodeId)
-        .put("heldEpoch", heldEpoch);
+        .put("heldEpoch", heldEpoch).put("draining", false);
   }
 
   private static JsonObject counters() {
-    return new JsonObject().put("generated", 0).put("acked", 0).put("failed", 0).put("pending", 0).put("late", 0);
+    return new JsonObject().put("generated", 0).put("acked", 0).put("failed", 0).put("pending", 0).put("late", 0)
+        .put("sentEarly", 0);
   }
 
   static JsonObject stats(String workerId, Consumer<JsonObject> change) {

@@ -58,7 +58,7 @@ class MessageRoundTripTest {
   @Test
   void aLongKafkaErrorIsCutBySenderSoThatTheReportIsStillTaken() {
     StatsReport s = new StatsReport("w1", "h", 3, 7, new UserRange(2, 9), 50.0, true, Counters.ZERO, Map.of(), 1000,
-        new Counters(5, 4, 0, -1, 1), Map.of(), 1.5, 9.0, 12.0, 0.1, 0.5, 2.0, "x".repeat(5000));
+        new Counters(5, 4, 0, -1, 1, 0), Map.of(), 1.5, 9.0, 12.0, 0.1, 0.5, 2.0, "x".repeat(5000));
     String error = viaWire(s.toJson(), StatsReport::fromJson).lastError();
     assertThat(error).hasSize(Protocol.MAX_STRING_LENGTH).endsWith("...");
   }
