@@ -76,7 +76,7 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
   public String describe() {
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
         + httpHost + ":" + httpPort + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
-        + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
+        + cluster.name() + " via " + cluster.members() + " (" + cluster.describeSecret() + "), kafka=" + bootstrapServers + " topic=" + topic
         + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
         + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")
         + ", minWorkers=" + minWorkers
