@@ -19,13 +19,15 @@ import java.util.Map;
  * @param watermarkIdleMillis a partition with no event sent for this long is idle (WATERMARK_IDLE_SECONDS)
  * @param minWorkers assign no users until this many workers have registered (MIN_WORKERS): a fleet that
  *     starts together then starts with one split and no rebalance, which seed-exact runs need
+ * @param lockWaitSeconds how long a second coordinator waits for the cluster's coordinator lock before it
+ *     exits (COORDINATOR_LOCK_WAIT_SECONDS); 0, the default, waits for ever as a standby that takes over
  */
 public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
                                 String httpHost, int httpPort, int bodyLimitBytes,
                                 long leaseMillis, long lostAfterMillis, long settleMillis,
                                 String bootstrapServers, String topic, String controlToken, boolean protectReads,
                                 ClusterConfig cluster, boolean truth, boolean watermarks, long watermarkIdleMillis,
-                                int minWorkers) {
+                                int minWorkers, int lockWaitSeconds) {
 
   public static CoordinatorConfig fromEnv(Map<String, String> environment) {
     EnvReader env = new EnvReader(environment);
@@ -57,12 +59,13 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     boolean watermarks = onOff(env, "WATERMARKS", "off");
     long idle = env.intIn("WATERMARK_IDLE_SECONDS", 5, 1, 86_400) * 1000L;
     int minWorkers = env.intIn("MIN_WORKERS", 1, 1, 10_000);
+    int lockWait = env.intIn("COORDINATOR_LOCK_WAIT_SECONDS", 0, 0, 86_400);
     if (watermarks && !truth) {
       env.problem("WATERMARKS=on needs TRUTH=on: the watermarks come with the workers' truth reports");
     }
     env.throwIfInvalid();
     return new CoordinatorConfig(users, rate, maxRate, httpHost, httpPort, bodyLimit, lease, lostAfter, settle,
-        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers);
+        bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers, lockWait);
   }
 
   private static boolean onOff(EnvReader env, String name, String fallback) {
@@ -76,10 +79,11 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
   public String describe() {
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
         + httpHost + ":" + httpPort + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
-        + cluster.name() + " via " + cluster.members() + " (" + cluster.describeSecret() + "), kafka=" + bootstrapServers + " topic=" + topic
+        + cluster.name() + " via " + cluster.members() + " (" + cluster.describeSecret() + "), kafka="
+        + bootstrapServers + " topic=" + topic
         + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
         + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")
-        + ", minWorkers=" + minWorkers
+        + ", minWorkers=" + minWorkers + ", lockWait=" + (lockWaitSeconds == 0 ? "forever" : lockWaitSeconds + "s")
         + ", control=" + (controlToken == null ? "open" : protectReads ? "token for all API calls" : "token for commands");
   }
 }
