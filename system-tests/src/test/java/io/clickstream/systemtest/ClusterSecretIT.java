@@ -73,7 +73,7 @@ class ClusterSecretIT {
     Map<String, String> env = new HashMap<>(cluster.env);
     env.put("CLUSTER_HOST", "127.0.0.6");
     env.put("CLUSTER_SECRET", WRONG);
-    forger = await(ClusterBootstrap.start(ClusterConfig.fromEnv(new EnvReader(env)), MetricsSupport.newRegistry("it")))
+    forger = join(ClusterBootstrap.start(ClusterConfig.fromEnv(new EnvReader(env)), MetricsSupport.newRegistry("it")))
         .vertx();
     DeliveryOptions fast = new DeliveryOptions().setSendTimeout(5000);
     Registration intruder = new Registration("intruder", "node-x", "127.0.0.6", 1, 0, 0, UserRange.EMPTY);
@@ -118,13 +118,13 @@ class ClusterSecretIT {
         .doesNotContain("tooshort");
   }
 
-  private static <T> T await(Future<T> future) throws Exception {
+  private static <T> T join(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
   }
 
   /** The forger's request fails: refused by the target, whose signed refusal the forger cannot check either. */
   private static void assertRefused(Future<?> request) {
-    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> await(request));
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> join(request));
     assertThat(failure).isInstanceOf(ExecutionException.class);
   }
 }
