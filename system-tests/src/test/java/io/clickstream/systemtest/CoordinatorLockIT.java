@@ -49,6 +49,10 @@ class CoordinatorLockIT {
     cluster.startWorker(1);
     JsonObject before = cluster.awaitCoverage(USERS, List.of("worker-1"), Duration.ofSeconds(120));
     String firstId = before.getString("coordinatorId");
+    // No CLUSTER_SECRET here: both roles say so once at start.
+    assertThat(first.logText()).containsOnlyOnce("cluster event bus is open: any process that reaches port");
+    assertThat(cluster.worker("worker-1").logText())
+        .containsOnlyOnce("cluster event bus is open: any process that reaches port");
     long epochBefore = liveWorkers(before).get("worker-1").getLong("epoch");
 
     int standbyPort = ClusterFixture.freePort();
