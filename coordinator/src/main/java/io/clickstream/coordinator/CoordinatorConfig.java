@@ -30,6 +30,8 @@ import java.util.Map;
  *     starts together then starts with one split and no rebalance, which seed-exact runs need
  * @param producerProperties the truth producer's settings (KAFKA_PRODUCER_* and KAFKA_PRODUCER_CONFIG_FILE, read
  *     as the workers read them); the admin clients take their connection and security part
+ * @param lockWaitSeconds how long a second coordinator waits for the cluster's coordinator lock before it
+ *     exits (COORDINATOR_LOCK_WAIT_SECONDS); 0, the default, waits for ever as a standby that takes over
  */
 public record CoordinatorConfig(int numUsers, double eventsPerSecond, double maxEventsPerSecond,
                                 String httpHost, List<String> allowedHosts, String publishedHost, int httpPort,
@@ -37,7 +39,7 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
                                 long leaseMillis, long lostAfterMillis, long settleMillis,
                                 String bootstrapServers, String topic, String controlToken, boolean protectReads,
                                 ClusterConfig cluster, boolean truth, boolean watermarks, long watermarkIdleMillis,
-                                int minWorkers, Map<String, String> producerProperties) {
+                                int minWorkers, Map<String, String> producerProperties, int lockWaitSeconds) {
 
   public CoordinatorConfig {
     producerProperties = Map.copyOf(producerProperties);
@@ -92,13 +94,14 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     boolean watermarks = onOff(env, "WATERMARKS", "off");
     long idle = env.intIn("WATERMARK_IDLE_SECONDS", 5, 1, 86_400) * 1000L;
     int minWorkers = env.intIn("MIN_WORKERS", 1, 1, 10_000);
+    int lockWait = env.intIn("COORDINATOR_LOCK_WAIT_SECONDS", 0, 0, 86_400);
     if (watermarks && !truth) {
       env.problem("WATERMARKS=on needs TRUTH=on: the watermarks come with the workers' truth reports");
     }
     env.throwIfInvalid();
     return new CoordinatorConfig(users, rate, maxRate, httpHost, allowedHosts, publishedHost, httpPort, bodyLimit,
         lease, lostAfter, settle, bootstrap, topic, token, protectReads, cluster, truth, watermarks, idle, minWorkers,
-        producer);
+        producer, lockWait);
   }
 
   private static boolean onOff(EnvReader env, String name, String fallback) {
@@ -133,10 +136,12 @@ public record CoordinatorConfig(int numUsers, double eventsPerSecond, double max
     return "users=" + numUsers + ", events/s=" + eventsPerSecond + " (max " + maxEventsPerSecond + "), http="
         + httpHost + ":" + httpPort + (allowedHosts.isEmpty() ? "" : " (also as " + allowedHosts + ")")
         + ", lease=" + leaseMillis + "ms, lostAfter=" + lostAfterMillis + "ms, cluster="
-        + cluster.name() + " via " + cluster.members() + ", kafka=" + bootstrapServers + " topic=" + topic
+        + cluster.name() + " via " + cluster.members() + " (" + cluster.describeSecret() + "), kafka="
+        + bootstrapServers + " topic=" + topic
         + ", truth=" + (truth ? topic + ".truth" : "off") + ", watermarks="
         + (watermarks ? topic + ".watermarks (idle after " + watermarkIdleMillis / 1000 + "s)" : "off")
-        + ", minWorkers=" + minWorkers + ", kafkaClients=" + KafkaSettings.masked(producerProperties)
+        + ", minWorkers=" + minWorkers + ", lockWait=" + (lockWaitSeconds == 0 ? "forever" : lockWaitSeconds + "s")
+        + ", kafkaClients=" + KafkaSettings.masked(producerProperties)
         + ", control=" + (controlToken == null ? "open" : protectReads ? "token for all API calls" : "token for commands");
   }
 }

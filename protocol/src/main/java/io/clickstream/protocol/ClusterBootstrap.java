@@ -46,8 +46,25 @@ public final class ClusterBootstrap {
         .map(vertx -> {
           LOG.info("Joined cluster '{}' as node {} in {} ms ({} members)", config.name(), manager.getNodeId(),
               TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), manager.getNodes().size());
+          guardBus(vertx, manager, config);
           return new Clustered(vertx, manager);
         });
+  }
+
+  /**
+   * Signs and checks every event-bus message when CLUSTER_SECRET is set. Installed before any verticle is
+   * deployed, so no handler is ever reachable unguarded. Hazelcast itself cannot be guarded the same way: member
+   * authentication is an Enterprise feature (Hazelcast 5.3 OSS joins any member that gives the cluster name),
+   * so its port must be firewalled; but every command and report travels on the event bus, which this guards.
+   */
+  private static void guardBus(Vertx vertx, HazelcastClusterManager manager, ClusterConfig config) {
+    if (config.secret() != null) {
+      BusGuard.install(vertx, config.secret());
+      LOG.info("Cluster event bus messages are signed and checked with CLUSTER_SECRET");
+    } else {
+      LOG.warn("cluster event bus is open: any process that reaches port {} can send commands; set CLUSTER_SECRET",
+          manager.getNodeInfo().port());
+    }
   }
 
   /**

@@ -14,9 +14,10 @@ import java.util.List;
  * @param port Hazelcast base port; members on one host take the next free one (CLUSTER_PORT)
  * @param eventBusPort 0 picks a free port (EVENTBUS_PORT)
  * @param failureDetectionSeconds how long a silent member may be before Hazelcast drops it
+ * @param secret signs and checks every event-bus message ({@link BusMac}); null: the bus is open (CLUSTER_SECRET)
  */
 public record ClusterConfig(String name, List<String> members, String host, String publicHost, int port,
-                            int portCount, int eventBusPort, int failureDetectionSeconds) {
+                            int portCount, int eventBusPort, int failureDetectionSeconds, String secret) {
   public static final String DEFAULT_NAME = "clickstream";
 
   public ClusterConfig {
@@ -50,6 +51,26 @@ public record ClusterConfig(String name, List<String> members, String host, Stri
     if (members.isEmpty()) {
       env.problem("CLUSTER_MEMBERS must name at least one member, got \"" + env.value("CLUSTER_MEMBERS") + "\"");
     }
-    return new ClusterConfig(name, members, host, publicHost, port, portCount, eventBusPort, detection);
+    String secret = env.value("CLUSTER_SECRET");
+    if (secret != null && secret.length() < BusMac.MIN_SECRET_LENGTH) {
+      // The value is never echoed, not even here: only its length.
+      env.problem("CLUSTER_SECRET must be at least " + BusMac.MIN_SECRET_LENGTH + " characters, got one of "
+          + secret.length());
+    }
+    return new ClusterConfig(name, members, host, publicHost, port, portCount, eventBusPort, detection, secret);
+  }
+
+  /** For start-up lines: whether the bus is signed, never the secret. */
+  public String describeSecret() {
+    return secret == null ? "bus open (no CLUSTER_SECRET)" : "bus signed (CLUSTER_SECRET ****)";
+  }
+
+  /** The record's own toString would print the secret. */
+  @Override
+  public String toString() {
+    return "ClusterConfig[name=" + name + ", members=" + members + ", host=" + host + ", publicHost=" + publicHost
+        + ", port=" + port + ", portCount=" + portCount + ", eventBusPort=" + eventBusPort
+        + ", failureDetectionSeconds=" + failureDetectionSeconds + ", secret=" + (secret == null ? "unset" : "****")
+        + "]";
   }
 }

@@ -255,7 +255,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
             + (virtualClock.hasEnd() ? " to " + java.time.Instant.ofEpochMilli(virtualClock.endMillis()) : ""))
         + ", seed="
         + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
-        + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members())
+        + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members() + ", "
+            + cluster.describeSecret())
         + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)
         + ", producer=" + loggableProducerProperties();
   }
