@@ -76,7 +76,7 @@ class ClusterSecretIT {
     forger = join(ClusterBootstrap.start(ClusterConfig.fromEnv(new EnvReader(env)), MetricsSupport.newRegistry("it")))
         .vertx();
     DeliveryOptions fast = new DeliveryOptions().setSendTimeout(5000);
-    Registration intruder = new Registration("intruder", "node-x", "127.0.0.6", 1, 0, 0, UserRange.EMPTY);
+    Registration intruder = new Registration("intruder", "node-x", "127.0.0.6", 1, 0, 0, UserRange.EMPTY, "inc-x");
     assertRefused(forger.eventBus().request(Protocol.REGISTER, intruder.toJson(), fast));
     Assignment takeAll = new Assignment("worker-1", before.getString("coordinatorId"), epochBefore + 1_000_000,
         UserRange.EMPTY, 0, true, 600_000);
