@@ -50,7 +50,8 @@ bg() {
   PIDS+=("$LAST_PID")
 }
 
-# stop_pid PID [TIMEOUT_S]: SIGTERM, wait, then SIGKILL if it is still there.
+# stop_pid PID [TIMEOUT_S]: SIGTERM, wait; then a second SIGTERM (a draining worker then sends its
+# held-back events at once, marked early, instead of losing them) and 20 s more; then SIGKILL.
 stop_pid() {
   local pid=$1 timeout=${2:-30} deadline
   kill -0 "$pid" 2>/dev/null || return 0
@@ -58,7 +59,13 @@ stop_pid() {
   deadline=$((SECONDS + timeout))
   while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
   if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid did not stop in ${timeout}s; killing"
+    log "pid $pid did not stop in ${timeout}s; SIGTERM again"
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 20))
+    while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
+  fi
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid did not stop; killing"
     kill -KILL "$pid" 2>/dev/null || true
   fi
   wait "$pid" 2>/dev/null || true
