@@ -31,6 +31,7 @@ public final class GeneratorLoop {
   private static final int MAX_BATCH = 512;
   private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(15);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long WAIT_FOR_NEXT_MILLISECOND_NANOS = 250_000;
 
   private final ClickSimulator simulator;
   /** Null when TRUTH=off. */
@@ -382,6 +383,12 @@ public final class GeneratorLoop {
         long wall = wallMillis(now);
         if (simulator.next(wall, event)) {
           emit(now, intended, wall);
+        } else {
+          // Every user acted in this millisecond already or is paying (a burst after a late wake-up): the rest
+          // of the batch stays due for the next millisecond instead of being lost, so the rate holds.
+          pacer.giveBack(n - i);
+          LockSupport.parkNanos(this, WAIT_FOR_NEXT_MILLISECOND_NANOS);
+          return i + 1;
         }
       } else if (!virtualSlots.next(now, intended, population())) {
         producing = false;
@@ -392,13 +399,13 @@ public final class GeneratorLoop {
     return n;
   }
 
-  /** Too few users for the rate: say so, every 10 s at most, rather than bend the per-user ordering. */
+  /** Turns postponed because every user was busy in that millisecond: at debug level, every 10 s at most. */
   private void logSkippedTurns() {
     long skipped = simulator.skippedTurns();
     long now = System.nanoTime();
     if (skipped != skippedTurnsLogged && now - lastSkipLogNanos > TimeUnit.SECONDS.toNanos(10)) {
-      LOG.warn("{} turns given up: every user picked was paying or had an event in that millisecond already (a user's"
-          + " events are at least 1 ms apart); raise NUM_USERS or lower the rate", skipped - skippedTurnsLogged);
+      LOG.debug("{} turns waited for the next millisecond: every user was paying or had an event in it already (a"
+          + " user's events are at least 1 ms apart)", skipped - skippedTurnsLogged);
       skippedTurnsLogged = skipped;
       lastSkipLogNanos = now;
     }

@@ -62,6 +62,17 @@ public final class RatePacer {
   }
 
   /**
+   * Returns the last {@code n} events of the batch {@link #take} just returned, untaken: they stay due and
+   * come back with the next take (the generator could not place them in this millisecond).
+   */
+  public void giveBack(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("cannot give back " + n + " events");
+    }
+    taken -= n;
+  }
+
+  /**
    * Intended send time of the i-th event (0-based) of the batch that {@link #take} just returned n
    * events for.
    */

@@ -175,7 +175,7 @@ public final class ClickSimulator {
     purchase(user, time, out);
   }
 
-  /** Wall-clock turns given up so far because every user picked was paying or had just acted. */
+  /** Wall-clock turns that found every user busy (paying, or already acted in that millisecond). */
   public long skippedTurns() {
     return skippedTurns;
   }
@@ -203,7 +203,7 @@ public final class ClickSimulator {
    * and has not acted at {@code now} yet. After {@link #MAX_PICKS} busy picks, the next free user after
    * the last pick, so that the rate holds even when most users are busy (a small population at a high
    * rate; the activity skew then flattens). Returns false, with {@code out} untouched, only when every
-   * user of the slice is busy: the turn is given up.
+   * user of the slice is busy in this millisecond: the caller keeps the turn for the next one.
    */
   public boolean next(long now, ClickEvent out) {
     if (users.isEmpty()) {

@@ -103,4 +103,17 @@ class RatePacerTest {
     assertThat(pacer.take(SECOND / 2, 100)).isEqualTo(100);
     assertThat(pacer.take(SECOND / 2, 1000)).isEqualTo(400);
   }
+
+  /** Turns the generator could not place in this millisecond stay due: none is lost. */
+  @Test
+  void eventsGivenBackComeBackWithTheNextTake() {
+    RatePacer pacer = new RatePacer(1.0);
+    pacer.setRate(1000, 0);
+    long now = 10_000_000L; // 10 ms: 10 events due
+    assertThat(pacer.take(now, 512)).isEqualTo(10);
+    pacer.giveBack(4);
+    assertThat(pacer.take(now, 512)).isEqualTo(4);
+    assertThat(pacer.take(now, 512)).isZero();
+    assertThat(pacer.skipped()).isZero();
+  }
 }
