@@ -111,14 +111,7 @@ public final class Fields {
    * arithmetic on it can overflow.
    */
   public static long optionalTimeMillis(JsonObject json, String field) {
-    if (json.getValue(field) == null) {
-      return 0;
-    }
-    long value = integer(json, field);
-    if (value < 0 || value > MAX_TIME_MILLIS) {
-      throw new MessageFormatException(field + " must be an epoch-ms time from 0 to " + MAX_TIME_MILLIS + ", got " + value);
-    }
-    return value;
+    return json.getValue(field) == null ? 0 : integerIn(json, field, 0, MAX_TIME_MILLIS);
   }
 
   /** 9999-12-31T23:59:59.999Z. */
