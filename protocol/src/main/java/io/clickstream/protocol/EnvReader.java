@@ -102,9 +102,12 @@ public final class EnvReader {
     }
   }
 
-  /** A host name (RFC 1123 labels), an IPv4 address or a bracketed or bare IPv6 address. */
+  /**
+   * A host name (RFC 1123 labels, plus '_', which Docker's container names carry), an IPv4 address or a
+   * bracketed or bare IPv6 address.
+   */
   private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
-      "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?"
+      "(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\\.?"
           + "|\\[[0-9A-Fa-f:.]{2,45}]|[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*");
 
   /** A host to bind to or to reach: checked for syntax, so a typo fails at start rather than at bind time. */
@@ -126,9 +129,11 @@ public final class EnvReader {
    * A bare IPv6 address (two colons or more) is a host without a port.
    */
   public static boolean isHostAndOptionalPort(String value) {
-    if (isHost(value)) {
-      return true;
-    }
+    return isHost(value) || isHostAndPort(value);
+  }
+
+  /** True for {@code host:port} with a port from 1 to 65535 ({@code [v6]:port} for IPv6). */
+  public static boolean isHostAndPort(String value) {
     int colon = value.lastIndexOf(':');
     if (colon <= 0) {
       return false;

@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -29,7 +27,6 @@ public final class KafkaSettings {
   public static final String MASK = "******";
   /** Leaves room for the ".watermarks" suffix under Kafka's limit of 249. */
   private static final int MAX_TOPIC_LENGTH = 200;
-  private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):([0-9]{1,5})");
   /** Settings that would be silently ignored or break the generator, each with the reason. */
   private static final Map<String, String> REFUSED = Map.of(
       ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "set KAFKA_BOOTSTRAP_SERVERS instead: one address list serves"
@@ -48,8 +45,7 @@ public final class KafkaSettings {
   public static String bootstrapServers(EnvReader env) {
     String bootstrap = env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
     for (String entry : bootstrap.split(",", -1)) {
-      Matcher m = HOST_PORT.matcher(entry.trim());
-      if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 65535) {
+      if (!EnvReader.isHostAndPort(entry.trim())) {
         env.problem("KAFKA_BOOTSTRAP_SERVERS must be a comma-separated list of host:port (port 1-65535), got \""
             + bootstrap + "\"");
         break;

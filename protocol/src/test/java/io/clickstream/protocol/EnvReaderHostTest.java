@@ -11,13 +11,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EnvReaderHostTest {
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "localhost", "kafka-1.example.com", "0.0.0.0", "::1", "[::1]", "fe80::1",
-      "worker"})
+      "worker", "clickstream_worker_1"})
   void hostsAreAccepted(String host) {
     assertThat(EnvReader.isHost(host)).isTrue();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a b", "host_name", "-bad", "bad-", "x:1", "127.0.0.1:5701", "http://x", "a..b"})
+  @ValueSource(strings = {"", "a b", "-bad", "bad-", "x:1", "127.0.0.1:5701", "http://x", "a..b"})
   void nonHostsAreRefused(String host) {
     assertThat(EnvReader.isHost(host)).isFalse();
   }
