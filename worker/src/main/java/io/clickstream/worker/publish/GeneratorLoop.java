@@ -149,10 +149,10 @@ public final class GeneratorLoop {
         done.complete(false);
         return;
       }
-      // Users who leave finish their payment here, before another worker can have them.
-      completePayments(next.users());
       long now = System.nanoTime();
       if (!next.users().equals(current.users())) {
+        // Users who leave finish their payment here, before another worker can have them.
+        completePayments(next.users());
         simulator.assign(next.users(), next.epoch(), notBeforeMillis);
         if (truth != null) {
           truth.assign(next.users());
