@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 public final class AllowedHosts {
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
   private static final Pattern IPV6 = Pattern.compile("\\[?[0-9a-f]*:[0-9a-f:.]*]?");
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]*[a-z0-9])?");
   private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]");
 
   private final Set<String> names;
@@ -38,7 +37,7 @@ public final class AllowedHosts {
   /** Whether an HTTP_ALLOWED_HOSTS entry is a host name or address (no scheme, port or path). */
   public static boolean isValidEntry(String entry) {
     String h = normalize(entry);
-    return entry.equals("*") || NAME.matcher(h).matches() || isIpLiteral(h);
+    return entry.equals("*") || io.clickstream.protocol.EnvReader.isHost(h);
   }
 
   /** Whether a bind address is reachable from this machine only. Literal check, no DNS (event loop). */
