@@ -16,8 +16,9 @@ import io.clickstream.protocol.Registration;
 import io.clickstream.protocol.RegistrationReply;
 import io.clickstream.protocol.StatsReport;
 import io.clickstream.protocol.UserRange;
+import io.clickstream.protocol.Clock;
+import io.clickstream.protocol.Timers;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The coordinator's state and decisions: who is live, who holds which users, the global rate, and the
  * rebalance that moves users without overlap. Runs on one event loop (every method is called from it),
- * so it needs no locks; talks to workers only through a {@link WorkerChannel}.
+ * so it needs no locks; talks to workers only through a {@link WorkerChannel}, and reads time only from its
+ * {@link Clock} and {@link Timers}, so the simulation can run it on fake time.
  */
 public final class Coordinator {
   private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
@@ -40,12 +42,13 @@ public final class Coordinator {
   /** The reason of the rebalances that only follow a shape: twice a second, so logged at debug. */
   private static final String SHAPE_STEP = "shape";
 
-  private final Vertx vertx;
+  private final Clock clock;
+  private final Timers timers;
   private final CoordinatorConfig config;
   private final WorkerChannel channel;
   /** This coordinator's cluster node id, so workers can tell it is in their view of the cluster. */
   private final String nodeId;
-  private final String coordinatorId = "coordinator-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String coordinatorId;
   private final WorkerRegistry registry;
   private final ClusterStats stats = new ClusterStats(3000, 600);
   private final long settledAtNanos;
@@ -67,14 +70,22 @@ public final class Coordinator {
    */
   private long handoverMillis;
 
-  public Coordinator(Vertx vertx, CoordinatorConfig config, WorkerChannel channel, String nodeId) {
-    this.vertx = vertx;
+  public Coordinator(Clock clock, Timers timers, CoordinatorConfig config, WorkerChannel channel, String nodeId) {
+    this(clock, timers, config, channel, nodeId, "coordinator-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /** @param coordinatorId this incarnation's id; the simulation names them so a seed replays exactly */
+  public Coordinator(Clock clock, Timers timers, CoordinatorConfig config, WorkerChannel channel, String nodeId,
+                     String coordinatorId) {
+    this.clock = clock;
+    this.timers = timers;
     this.nodeId = nodeId;
+    this.coordinatorId = coordinatorId;
     this.config = config;
     this.channel = channel;
     this.registry = new WorkerRegistry(config.lostAfterMillis());
     this.targetRate = config.eventsPerSecond();
-    this.settledAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMillis());
+    this.settledAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMillis());
   }
 
   public CoordinatorConfig config() {
@@ -133,7 +144,7 @@ public final class Coordinator {
    * @throws Refused when another live process has this worker's id (see {@link WorkerRegistry#duplicateOf})
    */
   public RegistrationReply onRegister(Registration registration, Set<String> clusterNodeIds) {
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     String duplicate = registry.duplicateOf(registration, now, clusterNodeIds, config.leaseMillis());
     if (duplicate != null) {
       // Logged (throttled) by whoever answers the message.
@@ -148,13 +159,13 @@ public final class Coordinator {
     if (changed) {
       // After the reply has gone out: the worker takes assignments only from the coordinator it registered
       // with, so its first assignment must not overtake the reply that names us.
-      vertx.runOnContext(v -> requestRebalance("worker " + registration.workerId() + " joined"));
+      timers.after(0, () -> requestRebalance("worker " + registration.workerId() + " joined"));
     }
     return new RegistrationReply(coordinatorId, config.numUsers());
   }
 
   public HeartbeatReply onHeartbeat(Heartbeat heartbeat) {
-    WorkerEntry entry = registry.heartbeat(heartbeat.workerId(), heartbeat.nodeId(), System.nanoTime());
+    WorkerEntry entry = registry.heartbeat(heartbeat.workerId(), heartbeat.nodeId(), clock.nanoTime());
     if (entry == null) {
       return new HeartbeatReply(coordinatorId, nodeId, false, 0);
     }
@@ -176,7 +187,7 @@ public final class Coordinator {
       throw new Refused(io.clickstream.protocol.Protocol.UNKNOWN_SENDER, "stats from worker " + report.workerId()
           + " refused: no live worker of that id is registered");
     }
-    stats.accept(report, System.currentTimeMillis());
+    stats.accept(report, clock.currentTimeMillis());
   }
 
   /** @throws Refused unless the report is from a sender the registry takes truth from */
@@ -189,8 +200,8 @@ public final class Coordinator {
 
   /** Called every {@link #TICK_MILLIS}: liveness from heartbeats and from the cluster's member list. */
   public void tick(Set<String> clusterNodeIds) {
-    long nowMillis = System.currentTimeMillis();
-    for (WorkerEntry lost : registry.expire(System.nanoTime(), nowMillis, clusterNodeIds)) {
+    long nowMillis = clock.currentTimeMillis();
+    for (WorkerEntry lost : registry.expire(clock.nanoTime(), nowMillis, clusterNodeIds)) {
       LOG.warn("Worker {} lost ({}); its users {} will be reassigned", lost.id(), lost.lostReason(), lost.heldUsers());
       requestRebalance("worker " + lost.id() + " lost");
     }
@@ -200,7 +211,7 @@ public final class Coordinator {
   /** Called once a second: one history point. */
   public void recordHistory() {
     List<String> live = registry.live().stream().map(WorkerEntry::id).toList();
-    stats.record(System.currentTimeMillis(), effectiveRate(), live);
+    stats.record(clock.currentTimeMillis(), effectiveRate(), live);
   }
 
   // ---- commands --------------------------------------------------------------------------------
@@ -220,7 +231,7 @@ public final class Coordinator {
   /** Follows the shape from now on, replacing any other; its first rate goes out at once. */
   public void startShape(TrafficShape next) {
     stopShape();
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     shape = new ShapeFollower(new ActiveShape(next, now), targetRate, config.maxEventsPerSecond());
     LOG.info("Rate command: shape {}, until {}", next.toJson().encode(),
         java.time.Instant.ofEpochMilli(shape.shape().endMillis()));
@@ -243,8 +254,8 @@ public final class Coordinator {
       shape = null;
       shapeTimer = -1;
     } else {
-      shapeTimer = vertx.setTimer(Math.max(1, update.nextMillis() - now),
-          id -> followShape(following, System.currentTimeMillis()));
+      shapeTimer = timers.after(Math.max(1, update.nextMillis() - now),
+          () -> followShape(following, clock.currentTimeMillis()));
     }
     if (update.send()) {
       targetRate = update.rate();
@@ -254,7 +265,7 @@ public final class Coordinator {
 
   private void stopShape() {
     if (shapeTimer != -1) {
-      vertx.cancelTimer(shapeTimer);
+      timers.cancel(shapeTimer);
       shapeTimer = -1;
     }
     shape = null;
@@ -277,14 +288,14 @@ public final class Coordinator {
 
   /** Rebalances now, or once the one in flight is done. Requests made during one coalesce. */
   public void requestRebalance(String reason) {
-    long wait = settledAtNanos - System.nanoTime();
+    long wait = settledAtNanos - clock.nanoTime();
     if (wait > 0) {
       // Just started: give workers that survived a coordinator restart time to say what they hold.
       if (!settleTimerSet) {
         settleTimerSet = true;
         // Rounded up, and re-armed if it still fires a hair early: a timer that fired inside the settle
         // window used to drop the request, and the workers waited for the next unrelated rebalance.
-        vertx.setTimer(TimeUnit.NANOSECONDS.toMillis(wait) + 1, id -> {
+        timers.after(TimeUnit.NANOSECONDS.toMillis(wait) + 1, () -> {
           settleTimerSet = false;
           requestRebalance(reason);
         });
@@ -296,12 +307,12 @@ public final class Coordinator {
       return;
     }
     rebalancing = true;
-    long started = System.nanoTime();
+    long started = clock.nanoTime();
     rebalance().onComplete(ar -> {
       rebalancing = false;
       if (ar.succeeded()) {
         rebalances++;
-        lastRebalanceDurationMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        lastRebalanceDurationMillis = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - started);
         boolean routine = SHAPE_STEP.equals(reason) || (shape != null && "follow-up".equals(reason));
         (routine ? LOG.atDebug() : LOG.atInfo()).log("Rebalanced ({}) in {} ms: epoch {}, {} live workers, {} events/s{}",
             reason, lastRebalanceDurationMillis, epoch, registry.live().size(), effectiveRate(), paused ? " (paused)" : "");
@@ -313,7 +324,7 @@ public final class Coordinator {
       if (rebalanceAgain) {
         rebalanceAgain = false;
         // Let the event loop breathe between attempts, so a flapping worker cannot spin it.
-        vertx.setTimer(ar.succeeded() ? 1 : 200, id -> requestRebalance("follow-up"));
+        timers.after(ar.succeeded() ? 1 : 200, () -> requestRebalance("follow-up"));
       }
     });
   }
@@ -353,7 +364,7 @@ public final class Coordinator {
     return channel.send(assignment)
         .recover(err -> {
           registry.markLost(workerId, "did not acknowledge epoch " + assignment.epoch() + ": " + err.getMessage(),
-              System.currentTimeMillis());
+              clock.currentTimeMillis());
           return Future.failedFuture("worker " + workerId + " did not acknowledge: " + err.getMessage());
         })
         .compose(ack -> acknowledged(entry, assignment, ack));
@@ -375,7 +386,7 @@ public final class Coordinator {
    * rather than dead, and it stops producing by itself when the lease runs out.
    */
   private Future<Void> waitForLostLeases() {
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     long latest = now;
     List<WorkerEntry> holders = new ArrayList<>();
     for (WorkerEntry w : registry.all()) {
@@ -388,7 +399,7 @@ public final class Coordinator {
       return Future.succeededFuture();
     }
     long waitMillis = TimeUnit.NANOSECONDS.toMillis(latest - now) + 50;
-    return vertx.timer(waitMillis).map(v -> {
+    return timers.timer(waitMillis).map(v -> {
       // A lost worker reports nothing more. Its users are granted only after its lease surely ended, so on
       // the wall clock their next events come later in real time; the coordinator cannot date that itself
       // (it does not know whether the workers run a virtual clock).

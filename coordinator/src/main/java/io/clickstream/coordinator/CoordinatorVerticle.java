@@ -67,7 +67,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    coordinator = new Coordinator(vertx, config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS),
+    coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS),
         clusterManager == null ? "local" : clusterManager.getNodeId());
     landing = new KafkaLanding(vertx, KafkaSettings.adminProperties(config.producerProperties()), config.topic());
     CoordinatorMetrics.bind(registry, coordinator, landing);

@@ -52,7 +52,7 @@ class DrainingWorkerTest {
       held.put(a.workerId(), a.users());
       return Future.succeededFuture(new AssignmentAck(a.workerId(), a.epoch(), true));
     };
-    Coordinator coordinator = new Coordinator(vertx, CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
+    Coordinator coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
         "COORDINATOR_SETTLE_MS", "0")), channel, "node-c");
     for (String id : new String[] {"w1", "w2"}) {
       onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY, "inc-" + id)));
@@ -83,7 +83,7 @@ class DrainingWorkerTest {
       notBefore.put(a.workerId(), a.notBeforeMillis());
       return Future.succeededFuture(new AssignmentAck(a.workerId(), a.epoch(), true, a.workerId().equals("w2") ? w2Latest : 0));
     };
-    Coordinator coordinator = new Coordinator(vertx, CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
+    Coordinator coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), CoordinatorConfig.fromEnv(Map.of("NUM_USERS", "100",
         "COORDINATOR_SETTLE_MS", "0")), channel, "node-c");
     for (String id : new String[] {"w1", "w2"}) {
       onLoop(() -> coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY, "inc-" + id)));

@@ -49,4 +49,9 @@ public final class Protocol {
   public static String assignAddress(String workerId) {
     return PREFIX + "worker." + workerId + ".assign";
   }
+
+  /** Coordinator → one worker, request/reply: a {@link RateChange}; the reply is a {@link RateChange.Ack}. */
+  public static String rateAddress(String workerId) {
+    return PREFIX + "worker." + workerId + ".rate";
+  }
 }

@@ -23,6 +23,14 @@ class MessageRoundTripTest {
     assertThat(viaWire(withTime.toJson(), AssignmentAck::fromJson)).isEqualTo(withTime);
     AssignmentAck ack = new AssignmentAck("w1", 7, true);
     assertThat(viaWire(ack.toJson(), AssignmentAck::fromJson)).isEqualTo(ack);
+    RateChange rate = new RateChange("w1", "c1", 7, 12, 2500.5, false);
+    assertThat(viaWire(rate.toJson(), RateChange::fromJson)).isEqualTo(rate);
+    RateChange.Ack rateAck = new RateChange.Ack("w1", 7, true);
+    assertThat(viaWire(rateAck.toJson(), RateChange.Ack::fromJson)).isEqualTo(rateAck);
+    assertThatThrownBy(() -> RateChange.fromJson(rate.toJson().put("seq", 0))).isInstanceOf(MessageFormatException.class)
+        .hasMessageContaining("seq");
+    assertThatThrownBy(() -> RateChange.fromJson(rate.toJson().put("eventsPerSecond", -1)))
+        .isInstanceOf(MessageFormatException.class).hasMessageContaining("eventsPerSecond");
     Registration r = new Registration("w1", "node", "127.0.0.2", 42, 9100, 3, UserRange.EMPTY, "i1");
     assertThat(viaWire(r.toJson(), Registration::fromJson)).isEqualTo(r);
     RegistrationReply rr = new RegistrationReply("c1", 100);

@@ -10,7 +10,7 @@ import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.LateSkew;
 import io.clickstream.worker.truth.TruthRecorder;
 import io.clickstream.worker.publish.GeneratorLoop;
-import io.clickstream.worker.publish.Holding;
+import io.clickstream.worker.cluster.Holding;
 import io.clickstream.worker.simulation.Behaviour;
 import io.clickstream.worker.simulation.Catalog;
 import io.clickstream.worker.simulation.ClickSimulator;
@@ -103,7 +103,12 @@ public final class WorkerVerticle extends VerticleBase {
             return null;
           });
     } else {
-      link = new CoordinatorLink(vertx, generator, identity, config.coordinatorGraceSeconds() * 1000L, clusterNodes);
+      io.vertx.core.Context context = vertx.getOrCreateContext();
+      CoordinatorLink.Seams seams = new CoordinatorLink.Seams(io.clickstream.protocol.Clock.SYSTEM,
+          io.clickstream.protocol.Timers.of(vertx), task -> context.runOnContext(v -> task.run()),
+          io.clickstream.worker.cluster.CoordinatorChannel.eventBus(vertx),
+          () -> new Thread(() -> System.exit(2), "clickstream-duplicate-exit").start());
+      link = new CoordinatorLink(seams, generator, identity, config.coordinatorGraceSeconds() * 1000L, clusterNodes);
       truthChannel = new TruthChannel(vertx);
       control = link.start();
     }

@@ -56,7 +56,7 @@ class HttpApiTest {
     };
     CompletableFuture<HttpServer> started = new CompletableFuture<>();
     vertx.runOnContext(v -> {
-      coordinator = new Coordinator(vertx, config, local, "local");
+      coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, local, "local");
       KafkaLanding landing = new KafkaLanding(vertx, null, "t");
       vertx.createHttpServer()
           .requestHandler(HttpApi.router(vertx, coordinator, config, landing, new StatusStream(), () -> true,

@@ -47,7 +47,7 @@ class HttpSafetyTest {
     WorkerChannel local = a -> Future.succeededFuture(new AssignmentAck(a.workerId(), a.epoch(), true));
     CompletableFuture<HttpServer> started = new CompletableFuture<>();
     vertx.runOnContext(v -> {
-      coordinator = new Coordinator(vertx, config, local, "local");
+      coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, local, "local");
       Router router = HttpApi.router(vertx, coordinator, config, new KafkaLanding(vertx, null, "t"), new StatusStream(),
           () -> true, MetricsSupport.newRegistry("test"));
       // A handler with a bug, to see what a 500 tells the client.

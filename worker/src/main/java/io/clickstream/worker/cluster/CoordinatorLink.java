@@ -9,23 +9,23 @@ import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.Registration;
 import io.clickstream.protocol.RegistrationReply;
 import io.clickstream.protocol.UserRange;
-import io.clickstream.worker.publish.GeneratorLoop;
-import io.clickstream.worker.publish.Holding;
+import io.clickstream.protocol.Clock;
+import io.clickstream.protocol.Timers;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker's side of the protocol, on the event loop: registers, heartbeats every second, applies
- * assignments to the {@link GeneratorLoop} and keeps its {@link Lease} in step. It never blocks: the
- * generator completes an assignment asynchronously and the ack is sent then.
+ * assignments to the {@link LeasedGenerator} and keeps its {@link Lease} in step. It never blocks: the
+ * generator completes an assignment asynchronously and the ack is sent then. Time, timers and transport
+ * come in through {@link Seams}, so the simulation runs it on fake time and an in-process channel.
  */
 public final class CoordinatorLink {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorLink.class);
@@ -33,14 +33,19 @@ public final class CoordinatorLink {
   private static final long REQUEST_TIMEOUT_MILLIS = 2000;
   private static final long REGISTER_TIMEOUT_MILLIS = 5000;
 
-  private final Vertx vertx;
-  private final GeneratorLoop generator;
+  private final Clock clock;
+  private final Timers timers;
+  /** Runs a task on this link's event loop: how completions from the generator's thread come back. */
+  private final Executor loop;
+  private final CoordinatorChannel channel;
+  private final Runnable exitAsDuplicate;
+  private final LeasedGenerator generator;
   private final Identity identity;
   private final Lease lease;
   /** The cluster members this node sees now; null when not clustered. */
   private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
-  private MessageConsumer<Object> assignments;
   private long heartbeatTimer = -1;
+  private boolean stopped;
   private String coordinatorId;
   /** The registration in flight, or null. */
   private Future<RegistrationReply> registration;
@@ -57,9 +62,22 @@ public final class CoordinatorLink {
   public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
   }
 
-  public CoordinatorLink(Vertx vertx, GeneratorLoop generator, Identity identity, long graceMillis,
+  /**
+   * Where the link meets the world.
+   *
+   * @param loop runs a task on the link's event loop
+   * @param exitAsDuplicate ends the process after the coordinator refused this worker's id
+   */
+  public record Seams(Clock clock, Timers timers, Executor loop, CoordinatorChannel channel, Runnable exitAsDuplicate) {
+  }
+
+  public CoordinatorLink(Seams seams, LeasedGenerator generator, Identity identity, long graceMillis,
                          java.util.function.Supplier<java.util.Collection<String>> clusterNodes) {
-    this.vertx = vertx;
+    this.clock = seams.clock();
+    this.timers = seams.timers();
+    this.loop = seams.loop();
+    this.channel = seams.channel();
+    this.exitAsDuplicate = seams.exitAsDuplicate();
     this.clusterNodes = clusterNodes;
     this.generator = generator;
     this.identity = identity;
@@ -68,10 +86,19 @@ public final class CoordinatorLink {
 
   /** Listens for assignments (waiting until the cluster knows the address), then registers. */
   public Future<Void> start() {
-    assignments = vertx.eventBus().consumer(Protocol.assignAddress(identity.workerId()), this::onAssignment);
-    return assignments.completion().onSuccess(v -> {
-      heartbeatTimer = vertx.setPeriodic(HEARTBEAT_INTERVAL_MILLIS, id -> beat());
+    return channel.listen(identity.workerId(), this::onAssignment).onSuccess(v -> {
+      scheduleBeat();
       register();
+    });
+  }
+
+  /** Every second, re-armed each time so that a simulated schedule sees each beat as one step. */
+  private void scheduleBeat() {
+    heartbeatTimer = timers.after(HEARTBEAT_INTERVAL_MILLIS, () -> {
+      if (!stopped && !refused) {
+        beat();
+        scheduleBeat();
+      }
     });
   }
 
@@ -89,10 +116,9 @@ public final class CoordinatorLink {
   }
 
   public Future<Void> stop() {
-    if (heartbeatTimer >= 0) {
-      vertx.cancelTimer(heartbeatTimer);
-    }
-    return assignments == null ? Future.succeededFuture() : assignments.unregister();
+    stopped = true;
+    timers.cancel(heartbeatTimer);
+    return channel.close();
   }
 
   /** Registered with a coordinator that is (as far as we know) still there. */
@@ -111,14 +137,12 @@ public final class CoordinatorLink {
     Holding held = generator.holding();
     // What it may be producing is what its lease covers; right after a freeze the generator's own flag
     // is stale (the thread has not looked at the clock yet), the lease is not.
-    UserRange producing = lease.isValid(System.nanoTime()) ? held.users() : UserRange.EMPTY;
+    UserRange producing = lease.isValid(clock.nanoTime()) ? held.users() : UserRange.EMPTY;
     Registration me = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
         identity.pid(), identity.metricsPort(), held.epoch(), producing, generator.incarnation());
     // Longer than the coordinator's assignment timeout: a reply given up on too early would have the
     // worker refuse the assignment that follows it.
-    Future<RegistrationReply> pending = vertx.eventBus().request(Protocol.REGISTER, me.toJson(),
-            new DeliveryOptions().setSendTimeout(REGISTER_TIMEOUT_MILLIS))
-        .map(reply -> RegistrationReply.fromJson(reply.body()));
+    Future<RegistrationReply> pending = channel.register(me, REGISTER_TIMEOUT_MILLIS);
     this.registration = pending;
     // Listeners run in the order they were added: an assignment waiting for this registration (see
     // onAssignment) is decided after these have taken the coordinator's id.
@@ -153,17 +177,16 @@ public final class CoordinatorLink {
       return;
     }
     refused = true;
-    vertx.cancelTimer(heartbeatTimer);
+    timers.cancel(heartbeatTimer);
     LOG.error("clickstream worker cannot run: WORKER_ID {} is already in use: {}. Give each worker its own "
         + "WORKER_ID (or leave it unset for a random one); exiting with status 2", identity.workerId(), reason);
-    new Thread(() -> System.exit(2), "clickstream-duplicate-exit").start();
+    exitAsDuplicate.run();
   }
 
   private void beat() {
-    long sentAt = System.nanoTime();
+    long sentAt = clock.nanoTime();
     Heartbeat heartbeat = new Heartbeat(identity.workerId(), identity.nodeId(), generator.holding().epoch(), draining);
-    vertx.eventBus().request(Protocol.HEARTBEAT, heartbeat.toJson(), options())
-        .map(reply -> HeartbeatReply.fromJson(reply.body()))
+    channel.heartbeat(heartbeat, REQUEST_TIMEOUT_MILLIS)
         .onSuccess(reply -> onHeartbeatReply(reply, sentAt))
         .onFailure(this::onHeartbeatFailure);
   }
@@ -176,23 +199,23 @@ public final class CoordinatorLink {
     }
     if (!reply.known() || !reply.coordinatorId().equals(coordinatorId)) {
       // A new coordinator, or one that declared us lost: stop producing, then tell it what we hold.
-      if (lease.isValid(System.nanoTime()) || coordinatorId != null && !reply.coordinatorId().equals(coordinatorId)) {
+      if (lease.isValid(clock.nanoTime()) || coordinatorId != null && !reply.coordinatorId().equals(coordinatorId)) {
         LOG.warn("Coordinator {} does not know this worker; stopping production and registering again",
             reply.coordinatorId());
       }
       lease.revoked();
       generator.revokeLease();
       // Its users may already be someone else's: forget them, so that only a new assignment restarts it.
-      Future.fromCompletionStage(generator.release(), vertx.getOrCreateContext()).onComplete(ar -> register());
+      onLoop(generator.release()).onComplete(ar -> register());
       return;
     }
     lease.renewed(sentAt, reply.leaseMillis());
     pausedForAbsenceLogged = false;
-    generator.leaseUntil(lease.expiryNanos(System.nanoTime()));
+    generator.leaseUntil(lease.expiryNanos(clock.nanoTime()));
   }
 
   private void onHeartbeatFailure(Throwable err) {
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
       if (lease.coordinatorGone(now)) {
         LOG.warn("Coordinator is gone from the cluster; continuing with the last assignment (epoch {}) for the "
@@ -207,40 +230,36 @@ public final class CoordinatorLink {
     }
   }
 
-  private void onAssignment(Message<Object> message) {
+  private Future<AssignmentAck> onAssignment(Object body) {
     Assignment assignment;
     try {
-      assignment = Assignment.fromJson(message.body());
+      assignment = Assignment.fromJson(body);
       if (!assignment.workerId().equals(identity.workerId())) {
         throw new MessageFormatException("assignment for " + assignment.workerId() + " sent to " + identity.workerId());
       }
     } catch (MessageFormatException e) {
-      rejectAssignment(message, 400, e.getMessage());
-      return;
+      return rejectAssignment(400, e.getMessage());
     }
     if (registration != null && !assignment.coordinatorId().equals(coordinatorId)) {
       // The coordinator sends the first assignment right after its registration reply, which may still be
       // on its way (a slow or loaded member): decide once the registration is answered.
-      registration.onComplete(ar -> onAssignment(message));
-      return;
+      return registration.transform(ar -> onAssignment(body));
     }
     if (coordinatorId == null || !coordinatorId.equals(assignment.coordinatorId())) {
       // Only the coordinator this worker registered with may move its users: anyone else on the bus could
       // otherwise give it users that another worker holds.
-      rejectAssignment(message, Protocol.UNKNOWN_SENDER, "assignment from coordinator " + assignment.coordinatorId()
+      return rejectAssignment(Protocol.UNKNOWN_SENDER, "assignment from coordinator " + assignment.coordinatorId()
           + " refused: this worker is registered with " + (coordinatorId == null ? "no coordinator" : coordinatorId));
-      return;
     }
     if (assignment.users().to() > population) {
       // Checked before anything is sized by it: the simulator and the truth keep arrays per user.
-      rejectAssignment(message, 400, "assignment: field 'users' must lie in 1.." + population
+      return rejectAssignment(400, "assignment: field 'users' must lie in 1.." + population
           + " (NUM_USERS of coordinator " + coordinatorId + "), got " + assignment.users());
-      return;
     }
     Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
         assignment.paused(), population);
-    Future.fromCompletionStage(generator.apply(next, assignment.notBeforeMillis()), vertx.getOrCreateContext())
-        .onSuccess(accepted -> {
+    return onLoop(generator.apply(next, assignment.notBeforeMillis()))
+        .map(accepted -> {
           if (accepted) {
             coordinatorId = assignment.coordinatorId();
             LOG.info("Assignment epoch {}: users {} at {} events/s{}", assignment.epoch(), assignment.users(),
@@ -248,23 +267,31 @@ public final class CoordinatorLink {
           } else {
             LOG.info("Dropped assignment epoch {}: holding epoch {}", assignment.epoch(), generator.holding().epoch());
           }
-          message.reply(new AssignmentAck(identity.workerId(), generator.holding().epoch(), accepted,
-              generator.latestEventAtApply()).toJson());
-        })
-        .onFailure(err -> message.fail(500, err.getMessage()));
+          return new AssignmentAck(identity.workerId(), generator.holding().epoch(), accepted,
+              generator.latestEventAtApply());
+        });
   }
 
-  private void rejectAssignment(Message<Object> message, int code, String reason) {
-    long now = System.currentTimeMillis();
+  /** A completion from the generator's thread, continued on this link's event loop. */
+  private <T> Future<T> onLoop(CompletionStage<T> stage) {
+    Promise<T> done = Promise.promise();
+    stage.whenComplete((value, err) -> loop.execute(() -> {
+      if (err == null) {
+        done.complete(value);
+      } else {
+        done.fail(err);
+      }
+    }));
+    return done.future();
+  }
+
+  private Future<AssignmentAck> rejectAssignment(int code, String reason) {
+    long now = clock.currentTimeMillis();
     // A stranger looping on this address must not flood the log; every one still gets its answer.
     if (now - lastRejectLogMillis > 5000) {
       lastRejectLogMillis = now;
       LOG.warn("Rejected an assignment: {}", reason);
     }
-    message.fail(code, reason);
-  }
-
-  private static DeliveryOptions options() {
-    return new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
+    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, reason));
   }
 }

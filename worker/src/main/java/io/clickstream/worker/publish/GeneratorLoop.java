@@ -1,5 +1,6 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.worker.cluster.Holding;
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.ClickSimulator;
 import io.clickstream.worker.truth.PartitionMarks;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * are never shared. Before each event the loop checks the lease (monotonic clock): a worker that was
  * frozen or cut off stops producing by itself before its users are handed to another worker.
  */
-public final class GeneratorLoop {
+public final class GeneratorLoop implements io.clickstream.worker.cluster.LeasedGenerator {
   private static final Logger LOG = LoggerFactory.getLogger(GeneratorLoop.class);
   private static final int MAX_BATCH = 512;
   private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(15);

@@ -1,5 +1,6 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.worker.cluster.Holding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.protocol.Counters;

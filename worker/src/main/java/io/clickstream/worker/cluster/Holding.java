@@ -1,4 +1,4 @@
-package io.clickstream.worker.publish;
+package io.clickstream.worker.cluster;
 
 import io.clickstream.protocol.UserRange;
 
