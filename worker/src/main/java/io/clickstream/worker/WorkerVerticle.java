@@ -243,7 +243,7 @@ public final class WorkerVerticle extends VerticleBase {
           held.paused() ? 0 : held.eventsPerSecond(), generator.producing(), interval.totals(), interval.byType(),
           interval.millis(), interval.delta(), interval.deltaByType(), interval.ackP50Ms(), interval.ackP99Ms(),
           interval.ackMaxMs(), interval.lagP50Ms(), Math.max(interval.lagP99Ms(), stall),
-          Math.max(interval.lagMaxMs(), stall), interval.lastError());
+          Math.max(interval.lagMaxMs(), stall), interval.lastError(), interval.ackMicros(), interval.lagMicros());
       vertx.eventBus().send(Protocol.STATS, report.toJson());
       if (!last) {
         Future.fromCompletionStage(generator.truthReport(), context).onSuccess(truth -> {

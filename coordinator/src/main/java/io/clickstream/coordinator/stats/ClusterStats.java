@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Merges the workers' reports. Totals add up the latest report of every worker that ever reported,
  * including lost ones, so nothing a lost worker produced disappears from the totals. Rates use only
- * reports fresher than {@code staleAfterMillis}. Keeps one point per second for the last
+ * reports fresher than {@code staleAfterMillis}; latency percentiles merge their histograms. Keeps one point per second for the last
  * {@code historySeconds}. Pure: the caller passes the time; owned by one event loop.
  */
 public final class ClusterStats {
@@ -105,22 +105,23 @@ public final class ClusterStats {
     return sum;
   }
 
-  /** The worst p-latencies among fresh reports: a cluster is as slow as its slowest worker. */
+  /**
+   * The cluster's latencies over the last interval of every fresh report. Percentiles come from the sum
+   * of the workers' histograms, as OMB's PeriodStats merges them: the worst worker's p99 overstates a
+   * cluster where one worker of ten is slow. A report without histograms counts with its own percentiles
+   * (worst case). The maxima are the workers' maxima, which include a send() blocked right now.
+   */
   public Latencies latencies(long nowMillis) {
-    double ackP50 = 0;
-    double ackP99 = 0;
-    double lagP99 = 0;
-    double lagMax = 0;
+    LatencyMerge ack = new LatencyMerge();
+    LatencyMerge lag = new LatencyMerge();
     for (Received r : latest.values()) {
       if (nowMillis - r.receivedMillis <= staleAfterMillis) {
         StatsReport s = r.report;
-        ackP50 = Math.max(ackP50, s.ackLatencyP50Ms());
-        ackP99 = Math.max(ackP99, s.ackLatencyP99Ms());
-        lagP99 = Math.max(lagP99, s.sendLagP99Ms());
-        lagMax = Math.max(lagMax, s.sendLagMaxMs());
+        ack.add(s.ackLatencyMicros(), s.ackLatencyP50Ms(), s.ackLatencyP99Ms(), s.ackLatencyMaxMs());
+        lag.add(s.sendLagMicros(), s.sendLagP50Ms(), s.sendLagP99Ms(), s.sendLagMaxMs());
       }
     }
-    return new Latencies(ackP50, ackP99, lagP99, lagMax);
+    return new Latencies(ack.p50Ms(), ack.p99Ms(), lag.p99Ms(), lag.maxMs());
   }
 
   public record Latencies(double ackP50Ms, double ackP99Ms, double sendLagP99Ms, double sendLagMaxMs) {

@@ -12,7 +12,8 @@ import java.util.function.DoubleSupplier;
 /**
  * Cluster-wide meters on the coordinator, read from its merged stats when scraped. Totals include lost
  * workers' last reports, as in /api/status, so the two always agree. Latency histograms are on each
- * worker's metrics port; here are the cluster's worst p50/p99 as gauges.
+ * worker's metrics port; here are the cluster's p50/p99 as gauges, from the sum of
+ * the workers' interval histograms.
  */
 public final class CoordinatorMetrics {
   private static final List<String> TYPES = List.of("VIEW", "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT", "PURCHASE");
@@ -43,11 +44,11 @@ public final class CoordinatorMetrics {
     gauge(registry, "clickstream.cluster.users.assigned", "Users assigned to live workers",
         () -> c.registry().live().stream().mapToInt(w -> w.assignedUsers().size()).sum());
     gauge(registry, "clickstream.cluster.epoch", "Latest assignment epoch", c::epoch);
-    gauge(registry, "clickstream.cluster.ack.latency.p50.ms", "Worst worker p50 of Kafka ack latency (ms)",
+    gauge(registry, "clickstream.cluster.ack.latency.p50.ms", "Cluster p50 of Kafka ack latency, merged histograms (ms)",
         () -> stats.latencies(System.currentTimeMillis()).ackP50Ms());
-    gauge(registry, "clickstream.cluster.ack.latency.p99.ms", "Worst worker p99 of Kafka ack latency (ms)",
+    gauge(registry, "clickstream.cluster.ack.latency.p99.ms", "Cluster p99 of Kafka ack latency, merged histograms (ms)",
         () -> stats.latencies(System.currentTimeMillis()).ackP99Ms());
-    gauge(registry, "clickstream.cluster.send.lag.p99.ms", "Worst worker p99 of send lag (ms)",
+    gauge(registry, "clickstream.cluster.send.lag.p99.ms", "Cluster p99 of send lag, merged histograms (ms)",
         () -> stats.latencies(System.currentTimeMillis()).sendLagP99Ms());
     gauge(registry, "clickstream.kafka.end.offsets", "Sum of the topic's end offsets: what landed in Kafka",
         () -> landing.toJson().getLong("endOffsetsSum"));

@@ -1,6 +1,7 @@
 package io.clickstream.worker.stats;
 
 import io.clickstream.protocol.Counters;
+import io.clickstream.protocol.HistogramCodec;
 import io.clickstream.worker.simulation.EventType;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,9 +22,9 @@ public final class WorkerStats {
   private final LongAdder sentEarly = new LongAdder();
   private final LongAdder[] byType = new LongAdder[EventType.values().length];
   /** Kafka acknowledgement latency in microseconds. */
-  private final Recorder ackLatencyMicros = new Recorder(3);
+  private final Recorder ackLatencyMicros = new Recorder(HistogramCodec.SIGNIFICANT_DIGITS);
   /** How far behind its intended time each event was handed to the producer, in microseconds. */
-  private final Recorder sendLagMicros = new Recorder(3);
+  private final Recorder sendLagMicros = new Recorder(HistogramCodec.SIGNIFICANT_DIGITS);
   private volatile String lastError;
   /** Optional Prometheus histogram of the same latency; null when metrics are off. */
   private volatile io.micrometer.core.instrument.Timer ackTimer;
@@ -56,7 +57,7 @@ public final class WorkerStats {
 
   public void acked(long latencyNanos) {
     acked.increment();
-    ackLatencyMicros.recordValue(Math.max(0, latencyNanos / 1000));
+    ackLatencyMicros.recordValue(micros(latencyNanos));
     io.micrometer.core.instrument.Timer timer = ackTimer;
     if (timer != null) {
       timer.record(latencyNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -77,7 +78,12 @@ public final class WorkerStats {
   }
 
   public void sendLag(long lagNanos) {
-    sendLagMicros.recordValue(Math.max(0, lagNanos / 1000));
+    sendLagMicros.recordValue(micros(lagNanos));
+  }
+
+  /** Clamped to the range a histogram may carry on the wire, so that the coordinator accepts it. */
+  private static long micros(long nanos) {
+    return Math.min(HistogramCodec.MAX_RECORDED_MICROS, Math.max(0, nanos / 1000));
   }
 
   /** Cumulative counters. Failed and acked are read before generated so pending is never negative. */
@@ -115,7 +121,8 @@ public final class WorkerStats {
     lastError = null;
     Interval interval = new Interval(now, byType(), Math.max(0, nowMillis - previousMillis), delta, typeDelta,
         millis(ackInterval, 50), millis(ackInterval, 99), maxMillis(ackInterval),
-        millis(lagInterval, 50), millis(lagInterval, 99), maxMillis(lagInterval), error);
+        millis(lagInterval, 50), millis(lagInterval, 99), maxMillis(lagInterval), error,
+        ackInterval.copy(), lagInterval.copy());
     previous = now;
     previousByType = current;
     previousMillis = nowMillis;
@@ -130,9 +137,13 @@ public final class WorkerStats {
     return h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0;
   }
 
-  /** One closed interval, with the cumulative totals at its end. */
+  /**
+   * One closed interval, with the cumulative totals at its end. The histograms (microseconds) are copies:
+   * the recorders recycle theirs at the next close.
+   */
   public record Interval(Counters totals, Map<String, Long> byType, long millis, Counters delta,
                          Map<String, Long> deltaByType, double ackP50Ms, double ackP99Ms, double ackMaxMs,
-                         double lagP50Ms, double lagP99Ms, double lagMaxMs, String lastError) {
+                         double lagP50Ms, double lagP99Ms, double lagMaxMs, String lastError,
+                         Histogram ackMicros, Histogram lagMicros) {
   }
 }
