@@ -22,21 +22,28 @@ public final class BusGuard {
   static final long LOG_EVERY_MILLIS = 5000;
 
   private final BusMac mac;
+  private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong refusedSinceLog = new AtomicLong();
   private final AtomicLong lastLogMillis = new AtomicLong();
 
-  private BusGuard(BusMac mac) {
+  private BusGuard(BusMac mac, Clock clock) {
     this.mac = mac;
+    this.clock = clock;
   }
 
   public static BusGuard install(Vertx vertx, String secret) {
+    return install(vertx, secret, Clock.SYSTEM);
+  }
+
+  /** With the clock that stamps signatures and throttles the refusal log. */
+  public static BusGuard install(Vertx vertx, String secret, Clock clock) {
     SecureRandom random = new SecureRandom();
-    BusGuard guard = new BusGuard(new BusMac(secret, System::currentTimeMillis, () -> {
+    BusGuard guard = new BusGuard(new BusMac(secret, clock::currentTimeMillis, () -> {
       byte[] nonce = new byte[12];
       random.nextBytes(nonce);
       return nonce;
-    }));
+    }), clock);
     vertx.eventBus().addOutboundInterceptor(guard::sign);
     vertx.eventBus().addInboundInterceptor(guard::check);
     return guard;
@@ -77,7 +84,7 @@ public final class BusGuard {
 
   private void logRefusal(String address, String reason) {
     long count = refusedSinceLog.incrementAndGet();
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     long last = lastLogMillis.get();
     if (now - last >= LOG_EVERY_MILLIS && lastLogMillis.compareAndSet(last, now)) {
       refusedSinceLog.addAndGet(-count);

@@ -41,11 +41,11 @@ public final class ClusterBootstrap {
         .setClusterPublicHost(config.publicHost())
         .setPort(config.eventBusPort())
         .setConnectTimeout(EVENT_BUS_CONNECT_TIMEOUT_MILLIS);
-    long started = System.nanoTime();
+    long started = Clock.SYSTEM.nanoTime();
     return MetricsSupport.builder(registry, options).withClusterManager(manager).buildClustered()
         .map(vertx -> {
           LOG.info("Joined cluster '{}' as node {} in {} ms ({} members)", config.name(), manager.getNodeId(),
-              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), manager.getNodes().size());
+              TimeUnit.NANOSECONDS.toMillis(Clock.SYSTEM.nanoTime() - started), manager.getNodes().size());
           guardBus(vertx, manager, config);
           return new Clustered(vertx, manager);
         });
