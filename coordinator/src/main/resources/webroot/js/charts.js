@@ -8,8 +8,6 @@ import { clock, duration, rate, tick } from './format.js';
 import { plannedCourse } from './shape.js';
 
 const WINDOW_SECONDS = 600;
-/** How far ahead a running shape's planned course is drawn (up to its end). */
-const PLAN_SECONDS = 600;
 /** A longer silence between two points is drawn as a gap. */
 const GAP_SECONDS = 5;
 const AXIS = { stroke: '#66727f', grid: { stroke: '#eef1f5', width: 1 }, ticks: { stroke: '#e2e6ec', width: 1 } };
@@ -54,7 +52,7 @@ function follow(el, chart) {
 
 /**
  * Total measured rate against the target, and each worker's rate. While a traffic shape runs, its
- * planned course from now to its end is drawn too (dashed, ahead of the other lines).
+ * planned course from now to its end (or 10 minutes ahead, the server's horizon) is drawn too (dashed, ahead of the other lines).
  */
 export class ThroughputChart {
   constructor(el) {
@@ -89,7 +87,7 @@ export class ThroughputChart {
       if (w.state === 'live') rates[w.id] = w.measuredRate;
     }
     const structural = this.append(status.timeMillis, status.targetRate, status.measuredRate, rates, true);
-    this.plan = plannedCourse(status.shape, status.timeMillis, PLAN_SECONDS);
+    this.plan = plannedCourse(status.shape);
     // Where the drawn plan ends (epoch ms), for scripts and tests: the canvas itself cannot be read.
     const until = this.plan[0].length ? String(Math.round(this.plan[0][this.plan[0].length - 1] * 1000)) : '';
     if (this.el.dataset.planUntil !== until) this.el.dataset.planUntil = until;

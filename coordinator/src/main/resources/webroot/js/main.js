@@ -6,6 +6,8 @@
 //  - GET /api/history: on each (re)connection, up to the last 10 minutes of target, measured and
 //    per-worker rates, so the throughput chart starts full. Latencies have no history: that chart
 //    starts when the page opens.
+//  - GET /api/meta, once at start: the schema's event types (their order in the mix table) and user-id
+//    format, from the Java classes that define them, so the page keeps no copy.
 //  - The controls call PUT /api/rate, POST /api/pause and POST /api/resume, the API curl uses.
 // With a CONTROL_TOKEN on the server, see api.js and token.js.
 
@@ -13,7 +15,7 @@ import { call, withAccessToken } from './api.js';
 import { LatencyChart, ThroughputChart } from './charts.js';
 import { renderControls, setupControls } from './controls.js';
 import { StatusStream } from './stream.js';
-import { renderHeader, renderKpis, renderMix, renderProblems, renderTotals, renderWorkers } from './view.js';
+import { renderHeader, renderKpis, renderMix, renderProblems, renderTotals, renderWorkers, useMeta } from './view.js';
 
 const throughput = new ThroughputChart(document.getElementById('throughput-chart'));
 const latency = new LatencyChart(document.getElementById('latency-chart'));
@@ -51,4 +53,10 @@ function showConnection(state) {
 // Until the operator enters the token, say so rather than "reconnecting".
 document.addEventListener('clickstream:token-needed', () => showConnection('locked'));
 setupControls(render);
+try {
+  useMeta(await call('GET', '/api/meta'));
+} catch (e) {
+  // The page still works: the mix table then lists types in the order they first appear.
+  console.warn(`schema constants unavailable: ${e.message}`);
+}
 new StatusStream({ onStatus: render, onConnected: loadHistory, onState: showConnection }).start();

@@ -88,7 +88,21 @@ export function renderProblems(problems = []) {
   });
 }
 
-const TYPE_ORDER = ['VIEW', 'ADD_TO_CART', 'REMOVE_FROM_CART', 'CHECKOUT', 'PURCHASE'];
+/** The schema's event types in order and its user-id format, from GET /api/meta (see useMeta). */
+let TYPE_ORDER = [];
+let userIdFormat = null;
+
+/** Takes the server's constants (GET /api/meta): the page keeps no copy of the schema. */
+export function useMeta(meta) {
+  TYPE_ORDER = Array.isArray(meta?.eventTypes) ? meta.eventTypes : [];
+  userIdFormat = meta?.userId ?? null;
+}
+
+/** 42 -> "USER_0042", as the events' user_id; the plain number until the format is known. */
+function userId(n) {
+  if (!userIdFormat || !Number.isInteger(n)) return String(n ?? '');
+  return `${userIdFormat.prefix}${String(n).padStart(userIdFormat.minDigits, '0')}`;
+}
 const mixRows = new Map();
 
 function mixRow(type) {
@@ -192,6 +206,11 @@ function describeUsers(w) {
   return `${count(w.users?.from)}–${count(w.users?.to)} (${count(w.userCount)})`;
 }
 
+/** The same range as the events name it, for the cell's tooltip: "USER_0001 … USER_0300". */
+function describeUserIds(w) {
+  return w.userCount ? `${userId(w.users?.from)} … ${userId(w.users?.to)}` : '';
+}
+
 export function renderWorkers(workers = []) {
   const tbody = $('worker-rows');
   const sorted = [...workers].sort((a, b) =>
@@ -205,6 +224,8 @@ export function renderWorkers(workers = []) {
     setText(row.id, w.id);
     setText(row.host, w.host ?? DASH);
     setText(row.users, describeUsers(w));
+    const ids = describeUserIds(w);
+    if (row.users.title !== ids) row.users.title = ids;
     setText(row.target, rate(w.targetRate));
     setText(row.measured, rate(w.measuredRate));
     setText(row.ack, live ? duration(w.ackLatencyP99Ms) : DASH);

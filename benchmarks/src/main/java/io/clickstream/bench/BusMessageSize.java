@@ -18,7 +18,7 @@ public final class BusMessageSize {
   public static void main(String[] args) {
     Map<String, Long> byType = new LinkedHashMap<>();
     Map<String, Long> interval = new LinkedHashMap<>();
-    for (String t : new String[] {"VIEW", "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT", "PURCHASE"}) {
+    for (String t : io.clickstream.protocol.EventTypes.NAMES) {
       byType.put(t, 123_456_789L);
       interval.put(t, 12_345L);
     }

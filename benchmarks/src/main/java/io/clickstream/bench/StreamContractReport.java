@@ -1,5 +1,7 @@
 package io.clickstream.bench;
 
+import io.clickstream.protocol.EventTypes;
+import io.clickstream.protocol.UserIds;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,9 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <pre>java -cp clickstream-benchmarks.jar io.clickstream.bench.StreamContractReport BOOTSTRAP TOPIC [SIGTERM_EPOCH_MS]</pre>
  */
 public final class StreamContractReport {
-  private static final Pattern FIELDS = Pattern.compile("\"user_id\":\"USER_(\\d+)\".*\"event_type\":\"([A-Z_]+)\""
+  private static final Pattern FIELDS = Pattern.compile("\"user_id\":\"" + Pattern.quote(UserIds.PREFIX)
+      + "(\\d+)\".*\"event_type\":\"([A-Z_]+)\""
       + ".*\"event_time\":(\\d+),\"processing_time\":(\\d+)");
-  private static final List<String> TYPES = List.of("VIEW", "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT", "PURCHASE");
+  private static final List<String> TYPES = EventTypes.NAMES;
   private static final long[] BAND_EDGES = {0, 1_000, 2_000, 10_000};
 
   private StreamContractReport() {

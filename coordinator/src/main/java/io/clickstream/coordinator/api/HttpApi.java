@@ -25,6 +25,7 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   public static final String STATUS = "/api/status";
   public static final String HISTORY = "/api/history";
+  public static final String META = "/api/meta";
   public static final String EVENTS = "/api/events";
   public static final String RATE = "/api/rate";
   public static final String PAUSE = "/api/pause";
@@ -33,7 +34,7 @@ public final class HttpApi {
   public static final String READY = "/ready";
   public static final String METRICS = "/metrics";
   /** For 405 answers: our own error handler replaces Vert.x's, which would have set Allow. */
-  private static final Map<String, String> ALLOWED = Map.of(STATUS, "GET", HISTORY, "GET", EVENTS, "GET",
+  private static final Map<String, String> ALLOWED = Map.of(STATUS, "GET", HISTORY, "GET", META, "GET", EVENTS, "GET",
       RATE, "PUT", PAUSE, "POST", RESUME, "POST", HEALTH, "GET", READY, "GET", METRICS, "GET");
 
   private HttpApi() {
@@ -61,6 +62,8 @@ public final class HttpApi {
     }
     router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis())));
     router.get(HISTORY).handler(rc -> json(rc, 200, StatusView.history(coordinator.stats())));
+    // The schema's constants, public as the page's own files are: no token needed.
+    router.get(META).handler(rc -> json(rc, 200, PageMeta.json()));
     router.get(EVENTS).handler(rc -> {
       stream.open(rc.response());
       rc.response().write("event: status\ndata: "

@@ -3,6 +3,7 @@ package io.clickstream.coordinator.api;
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.membership.WorkerEntry;
 import io.clickstream.coordinator.rate.ActiveShape;
+import io.clickstream.coordinator.rate.ShapeCourse;
 import io.clickstream.coordinator.rate.TrafficShape;
 import io.clickstream.coordinator.stats.ClusterStats;
 import io.clickstream.protocol.Counters;
@@ -78,7 +79,8 @@ public final class StatusView {
         .put("timeMillis", nowMillis);
     ActiveShape active = c.shape();
     if (active != null) {
-      json.put("shape", active.toJson());
+      // The course is the server's so that the page draws the shape without a copy of its maths.
+      json.put("shape", active.toJson().put("plan", ShapeCourse.json(active, nowMillis)));
       if (active.shape() instanceof TrafficShape.Ramp ramp) {
         // The field ramps had before shapes existed; scripts may read it.
         json.put("ramp", new JsonObject().put("from", ramp.from()).put("to", ramp.to())

@@ -1,5 +1,7 @@
 package io.clickstream.coordinator.truth;
 
+import io.clickstream.protocol.EventTypes;
+import io.clickstream.protocol.UserIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -10,7 +12,6 @@ import java.math.BigDecimal;
  * with the exact cents beside it.
  */
 public final class TruthJson {
-  private static final String[] TYPE_NAMES = {"VIEW", "ADD_TO_CART", "REMOVE_FROM_CART", "CHECKOUT", "PURCHASE"};
 
   private TruthJson() {
   }
@@ -19,7 +20,7 @@ public final class TruthJson {
     JsonObject byType = new JsonObject();
     long[] counts = w.byType();
     for (int i = 0; i < counts.length; i++) {
-      byType.put(TYPE_NAMES[i], counts[i]);
+      byType.put(EventTypes.NAMES.get(i), counts[i]);
     }
     JsonObject arriving = new JsonObject();
     long[] lateness = w.latenessSeconds();
@@ -44,8 +45,8 @@ public final class TruthJson {
         .put("purchased", s.purchased()).put("gap_ms", s.gapMillis());
   }
 
-  /** The events' user_id and Kafka key: USER_ and at least four digits. */
+  /** The events' user_id and Kafka key. */
   public static String userId(int user) {
-    return String.format("USER_%04d", user);
+    return UserIds.format(user);
   }
 }

@@ -166,6 +166,19 @@ class HttpApiTest {
   }
 
   @Test
+  void theSchemaConstantsAreServedForThePageWithoutAToken() throws Exception {
+    start(Map.of("CONTROL_TOKEN", "s3cret-token-for-tests", "CONTROL_TOKEN_PROTECT_READS", "true"));
+    HttpResponse<String> response = call("GET", "/api/meta", null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JsonObject meta = new JsonObject(response.body());
+    assertThat(meta.getJsonArray("eventTypes").getList()).isEqualTo(io.clickstream.protocol.EventTypes.NAMES);
+    assertThat(meta.getJsonObject("userId").getString("prefix")).isEqualTo("USER_");
+    assertThat(meta.getJsonObject("userId").getInteger("minDigits")).isEqualTo(4);
+    assertThat(meta.getJsonObject("userId").getString("example")).isEqualTo("USER_0042");
+    assertThat(call("POST", "/api/meta", null).statusCode()).isEqualTo(405);
+  }
+
+  @Test
   void aSineStartsAtItsMinimumAndAPlainRateEndsIt() throws Exception {
     start(Map.of());
     HttpResponse<String> response = call("PUT", "/api/rate",
@@ -174,7 +187,13 @@ class HttpApiTest {
     JsonObject status = new JsonObject(response.body());
     assertThat(status.getJsonObject("shape").fieldNames())
         .containsExactlyInAnyOrder("shape", "min", "max", "periodSeconds", "durationSeconds", "startMillis", "endMillis",
-            "finalRate");
+            "finalRate", "plan");
+    // The page draws the server's course: ten minutes ahead, starting at the minimum.
+    io.vertx.core.json.JsonArray plan = status.getJsonObject("shape").getJsonArray("plan");
+    long start = status.getJsonObject("shape").getLong("startMillis");
+    assertThat(plan.getJsonArray(0).getDouble(1)).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
+    assertThat(plan.getJsonArray(plan.size() - 1).getLong(0) - plan.getJsonArray(0).getLong(0)).isEqualTo(600_000L);
+    assertThat(plan.getJsonArray(0).getLong(0)).isGreaterThanOrEqualTo(start);
     assertThat(status.containsKey("ramp")).isFalse();
     assertThat(status.getDouble("requestedRate")).isCloseTo(500, org.assertj.core.data.Offset.offset(1.0));
     assertThat(call("PUT", "/api/rate", "{\"eventsPerSecond\": 42}").statusCode()).isEqualTo(200);

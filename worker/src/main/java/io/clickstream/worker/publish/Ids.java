@@ -1,5 +1,7 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.protocol.UserIds;
+
 /**
  * Writes the schema's identifiers into caller-owned char arrays without allocating: UUIDs in their
  * 36-character form, USER_0001 (at least 4 digits), PROD_001 (at least 3 digits) and prices in cents as
@@ -7,6 +9,7 @@ package io.clickstream.worker.publish;
  */
 public final class Ids {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final char[] USER_PREFIX = UserIds.PREFIX.toCharArray();
 
   private Ids() {
   }
@@ -25,7 +28,10 @@ public final class Ids {
   }
 
   public static int writeUserId(int user, char[] buf, int off) {
-    return writePrefixed('U', 'S', 'E', 'R', user, 4, buf, off);
+    for (int i = 0; i < USER_PREFIX.length; i++) {
+      buf[off++] = USER_PREFIX[i];
+    }
+    return writeDigits(user, UserIds.MIN_DIGITS, buf, off);
   }
 
   public static int writeProductId(int product, char[] buf, int off) {
