@@ -1,20 +1,16 @@
 package io.clickstream.testkit;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.MatchResult;
@@ -28,16 +24,10 @@ import java.util.regex.Pattern;
  * it started: relaunching a process with the same log file (a restart) keeps the earlier output
  * for post-mortems without an old "ready" line satisfying a new {@link #waitForLog}.
  *
- * <p>Every process still running when the test JVM exits is killed by a shutdown hook, so a
+ * <p>Every process still running when the test JVM exits is killed by a shutdown hook ({@link Reaper}), so a
  * crashed or interrupted test run does not leave JVMs behind (except on SIGKILL of the test JVM).
  */
 public final class JvmProcess implements AutoCloseable {
-
-    private static final Set<JvmProcess> RUNNING = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(JvmProcess::killAllRunning, "jvm-process-reaper"));
-    }
 
     private static final Duration POLL = Duration.ofMillis(50);
     private static final int TAIL_LINES = 60;
@@ -45,13 +35,13 @@ public final class JvmProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path logFile;
-    private final long logStart;
+    private final ProcessLog log;
 
     private JvmProcess(String name, Process process, Path logFile, long logStart) {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
-        this.logStart = logStart;
+        this.log = new ProcessLog(logFile, logStart);
     }
 
     /** Starts describing a JVM that runs {@code mainClass} from the given class path. */
@@ -92,14 +82,12 @@ public final class JvmProcess implements AutoCloseable {
 
     /** Everything this process has written so far (stdout and stderr interleaved). */
     public String logText() {
-        return new String(readLogBytes(logStart), StandardCharsets.UTF_8);
+        return log.text();
     }
 
     /** The last {@code lines} lines of {@link #logText()}, for failure messages. */
     public String logTail(int lines) {
-        String[] all = logText().split("\n", -1);
-        int from = Math.max(0, all.length - lines - 1);
-        return String.join("\n", Arrays.asList(all).subList(from, all.length));
+        return log.tail(lines);
     }
 
     /**
@@ -111,7 +99,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public MatchResult waitForLog(Pattern pattern, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        LineScanner scanner = new LineScanner(logStart);
+        ProcessLog.LineScanner scanner = log.scanner();
         while (true) {
             // Read the exit state before scanning: output written just before exiting is then
             // guaranteed to be in the file when we scan it.
@@ -141,19 +129,7 @@ public final class JvmProcess implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException(name + " (pid " + pid() + ") is not running, cannot send SIG" + s);
         }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + s, Long.toString(pid()))
-                    .redirectErrorStream(true).start();
-            String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                throw new IllegalStateException("kill -" + s + " " + pid() + " failed: " + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run kill -" + s + " " + pid(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while signalling " + name, e);
-        }
+        Signals.send(s, pid(), name);
     }
 
     /**
@@ -171,7 +147,7 @@ public final class JvmProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + name + " to exit", e);
         }
-        RUNNING.remove(this);
+        Reaper.forget(process);
         return process.exitValue();
     }
 
@@ -188,7 +164,7 @@ public final class JvmProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            RUNNING.remove(this);
+            Reaper.forget(process);
         }
     }
 
@@ -202,69 +178,12 @@ public final class JvmProcess implements AutoCloseable {
                 + "\n--- last lines of " + logFile + " ---\n" + logTail(TAIL_LINES));
     }
 
-    private byte[] readLogBytes(long from) {
-        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-            long len = f.length();
-            if (len <= from) {
-                return new byte[0];
-            }
-            byte[] buf = new byte[(int) Math.min(Integer.MAX_VALUE - 8, len - from)];
-            f.seek(from);
-            f.readFully(buf);
-            return buf;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
-        }
-    }
-
     private static void pause() {
         try {
             Thread.sleep(POLL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting", e);
-        }
-    }
-
-    private static void killAllRunning() {
-        for (JvmProcess p : RUNNING) {
-            p.process.destroyForcibly();
-        }
-        for (JvmProcess p : RUNNING) {
-            try {
-                p.process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Reads the log incrementally and hands out complete lines only, so a poll loop does not
-     * re-read a growing log from the start and never matches half a line. Splitting on the
-     * newline byte keeps multi-byte UTF-8 characters whole.
-     */
-    private final class LineScanner {
-        private long position;
-
-        LineScanner(long position) {
-            this.position = position;
-        }
-
-        List<String> newLines() {
-            byte[] bytes = readLogBytes(position);
-            int lastNewline = -1;
-            for (int i = bytes.length - 1; i >= 0; i--) {
-                if (bytes[i] == '\n') {
-                    lastNewline = i;
-                    break;
-                }
-            }
-            if (lastNewline < 0) {
-                return List.of();
-            }
-            position += lastNewline + 1;
-            return Arrays.asList(new String(bytes, 0, lastNewline, StandardCharsets.UTF_8).split("\n"));
         }
     }
 
@@ -371,7 +290,7 @@ public final class JvmProcess implements AutoCloseable {
                 }
                 pb.environment().putAll(env);
                 JvmProcess p = new JvmProcess(label, pb.start(), log, logStart);
-                RUNNING.add(p);
+                Reaper.watch(p.process);
                 return p;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot launch " + String.join(" ", cmd), e);
