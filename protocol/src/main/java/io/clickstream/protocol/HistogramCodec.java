@@ -2,6 +2,7 @@ package io.clickstream.protocol;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -44,7 +45,7 @@ public final class HistogramCodec {
   public static String encode(Histogram histogram) {
     ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
     int length = histogram.encodeIntoCompressedByteBuffer(buffer);
-    return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+    return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
   }
 
   /** The histogram in {@code field}, or null when the field is absent (a report with no samples to merge). */
@@ -87,24 +88,14 @@ public final class HistogramCodec {
     if (compressedLength != bytes.length - OUTER_HEADER_BYTES) {
       throw bad(field, "says " + compressedLength + " compressed bytes but holds " + (bytes.length - OUTER_HEADER_BYTES));
     }
-    // Inflating stops at the largest payload a histogram of our range can have: no deflate bomb.
-    byte[] inflated = new byte[HEADER_BYTES + MAX_PAYLOAD_BYTES + 1];
-    int inflatedLength;
-    boolean finished;
-    Inflater inflater = new Inflater();
-    try {
-      inflater.setInput(bytes, OUTER_HEADER_BYTES, compressedLength);
-      inflatedLength = inflater.inflate(inflated);
-      finished = inflater.finished();
-    } catch (DataFormatException e) {
-      throw bad(field, "is not deflate data: " + e.getMessage());
-    } finally {
-      inflater.end();
-    }
+    Inflated inflated = inflate(bytes, compressedLength, field);
+    byte[] content = inflated.bytes();
+    int inflatedLength = content.length;
+    boolean finished = inflated.finished();
     if (inflatedLength < HEADER_BYTES) {
       throw bad(field, "ends inside its header");
     }
-    ByteBuffer header = ByteBuffer.wrap(inflated, 0, HEADER_BYTES);
+    ByteBuffer header = ByteBuffer.wrap(content, 0, HEADER_BYTES);
     header.getInt();
     int payloadLength = header.getInt();
     int indexOffset = header.getInt();
@@ -125,6 +116,38 @@ public final class HistogramCodec {
     if (!finished || inflatedLength != HEADER_BYTES + payloadLength) {
       throw bad(field, "holds " + (inflatedLength - HEADER_BYTES) + (finished ? "" : "+") + " payload bytes, its header says "
           + payloadLength);
+    }
+  }
+
+  private record Inflated(byte[] bytes, boolean finished) {
+  }
+
+  /**
+   * Inflates into a buffer that grows as needed and stops one byte past the largest content a histogram
+   * of our range can have: a small histogram costs a small buffer, and a deflate bomb cannot grow it.
+   */
+  private static Inflated inflate(byte[] bytes, int compressedLength, String field) {
+    int limit = HEADER_BYTES + MAX_PAYLOAD_BYTES + 1;
+    byte[] out = new byte[Math.min(limit, 1024)];
+    int n = 0;
+    Inflater inflater = new Inflater();
+    try {
+      inflater.setInput(bytes, OUTER_HEADER_BYTES, compressedLength);
+      while (!inflater.finished() && n < limit) {
+        if (n == out.length) {
+          out = Arrays.copyOf(out, Math.min(limit, out.length * 2));
+        }
+        int got = inflater.inflate(out, n, out.length - n);
+        if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          break;
+        }
+        n += got;
+      }
+      return new Inflated(Arrays.copyOf(out, n), inflater.finished());
+    } catch (DataFormatException e) {
+      throw bad(field, "is not deflate data: " + e.getMessage());
+    } finally {
+      inflater.end();
     }
   }
 

@@ -101,6 +101,10 @@ class HistogramCodecTest {
     header.putInt(0x1c849303 | 0x90).putInt(-1).putInt(0).putInt(3).putLong(1).putLong(1024).putDouble(1.0);
     refused(compressed(header.array()), "has a payload length of -1 bytes");
     refused(compressed(new byte[10]), "ends inside its header");
+    // A deflate bomb: a small header, then megabytes of zeros. Inflating stops past the largest payload.
+    ByteBuffer bomb = ByteBuffer.allocate(40 + (8 << 20));
+    bomb.putInt(0x1c849303 | 0x90).putInt(100).putInt(0).putInt(3).putLong(1).putLong(1024).putDouble(1.0);
+    refused(compressed(bomb.array()), "+ payload bytes, its header says 100");
   }
 
   @Test
@@ -127,7 +131,7 @@ class HistogramCodecTest {
     Deflater deflater = new Deflater();
     deflater.setInput(inner);
     deflater.finish();
-    byte[] out = new byte[inner.length + 64];
+    byte[] out = new byte[inner.length / 100 + 1024];
     int n = deflater.deflate(out);
     deflater.end();
     int cookie = ByteBuffer.wrap(Base64.getDecoder().decode(HistogramCodec.encode(HistogramCodec.newHistogram())))
