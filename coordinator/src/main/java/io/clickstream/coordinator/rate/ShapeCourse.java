@@ -8,14 +8,16 @@ import java.util.List;
  * A running shape's planned course over the next {@link #HORIZON_MILLIS}, as points {@code [epoch ms,
  * events/s]} to join with straight lines: what the dashboard draws ahead of now. The server computes it
  * from {@link TrafficShape#rateAt} so that the page never re-implements the shape maths (it once had a
- * copy of every formula). Points: one a second (finer is invisible at the chart's width), both sides of
- * every edge the shape has (a step's jump stays a jump), and none where the line is straight anyway, so a
- * ramp or a staircase costs a handful of points and a sine at most one a second.
+ * copy of every formula). Points: one a second (finer is invisible at the chart's width), a sine's at
+ * most 30 a period (the chord then strays 0.5 % of the amplitude at most), both sides of every edge
+ * the shape has (a step's jump stays a jump), and none where the line is straight anyway. So a ramp or a
+ * staircase costs a handful of points, and a sine at most 301 (about 7 KB in each status document).
  */
 public final class ShapeCourse {
   /** How far ahead the course goes (to the shape's end at the latest): the throughput chart's width. */
   public static final long HORIZON_MILLIS = 600_000;
   private static final long SAMPLE_MILLIS = 1000;
+  private static final int SINE_POINTS_PER_PERIOD = 30;
 
   private ShapeCourse() {
   }
@@ -23,7 +25,8 @@ public final class ShapeCourse {
   public static JsonArray json(ActiveShape active, long nowMillis) {
     JsonArray out = new JsonArray();
     for (double[] p : points(active, nowMillis)) {
-      out.add(new JsonArray().add((long) p[0]).add(p[1]));
+      // Thousandths of an event per second: more digits only lengthen the document.
+      out.add(new JsonArray().add((long) p[0]).add(Math.round(p[1] * 1000) / 1000.0));
     }
     return out;
   }
@@ -37,12 +40,16 @@ public final class ShapeCourse {
       return points;
     }
     TrafficShape shape = active.shape();
+    long step = shape instanceof TrafficShape.Sine sine
+        ? Math.max(SAMPLE_MILLIS, sine.periodMillis() / SINE_POINTS_PER_PERIOD) : SAMPLE_MILLIS;
+    boolean jumps = shape instanceof TrafficShape.Step || shape instanceof TrafficShape.Spike;
     long edge = shape.nextEdgeAfter(from);
     for (long t = from; t <= to; ) {
       add(points, active.startMillis() + t, shape.rateAt(t));
-      long next = Math.min(t + SAMPLE_MILLIS, to);
+      long next = Math.min(t + step, to);
       if (edge <= next && edge > t) {
-        if (edge - 1 > t) {
+        // Only steps and spikes jump; a ramp or sine ending there needs no point 1 ms before.
+        if (jumps && edge - 1 > t) {
           add(points, active.startMillis() + edge - 1, shape.rateAt(edge - 1));
         }
         next = Math.min(edge, to);

@@ -29,16 +29,34 @@ class ShapeCourseTest {
   }
 
   @Test
-  void aSineIsSampledEverySecondUpToTheHorizon() {
+  void aSineIsSampledThirtyTimesAPeriodUpToTheHorizon() {
     TrafficShape.Sine sine = new TrafficShape.Sine(500, 3000, 60_000, 3_600_000);
     long now = START + 123_456;
     List<double[]> course = ShapeCourse.points(new ActiveShape(sine, START), now);
     assertThat(course.get(0)[0]).isEqualTo(now);
     assertThat(course.get(course.size() - 1)[0]).isEqualTo(now + ShapeCourse.HORIZON_MILLIS);
-    assertThat(course).hasSizeBetween(590, 601);
+    // 600 s of a 60 s period: 10 periods of 30 points, and the last.
+    assertThat(course).hasSize(301);
+    assertThat(course.get(1)[0] - course.get(0)[0]).isEqualTo(2000);
     for (double[] p : course) {
       assertThat(p[1]).isCloseTo(sine.rateAt((long) p[0] - START), within(1e-9));
     }
+  }
+
+  @Test
+  void aFastSineIsSampledEverySecondAtMost() {
+    List<double[]> course = ShapeCourse.points(
+        new ActiveShape(new TrafficShape.Sine(0, 100, 10_000, 60_000), START), START);
+    assertThat(course).hasSize(61);
+  }
+
+  @Test
+  void theJsonRoundsRatesToThousandths() {
+    io.vertx.core.json.JsonArray json = ShapeCourse.json(
+        new ActiveShape(new TrafficShape.Ramp(1.0 / 3, 2.0 / 3, 10_000), START), START);
+    assertThat(json.getJsonArray(0).getLong(0)).isEqualTo(START);
+    assertThat(json.getJsonArray(0).getDouble(1)).isEqualTo(0.333);
+    assertThat(json.getJsonArray(1).getDouble(1)).isEqualTo(0.667);
   }
 
   @Test
