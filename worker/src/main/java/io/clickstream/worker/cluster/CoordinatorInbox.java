@@ -128,9 +128,9 @@ final class CoordinatorInbox implements CoordinatorChannel.Inbox {
         });
   }
 
-  private void checkAddressee(String what, String workerId) {
-    if (!workerId.equals(workerId)) {
-      throw new MessageFormatException(what + " for " + workerId + " sent to " + workerId);
+  private void checkAddressee(String what, String addressee) {
+    if (!addressee.equals(workerId)) {
+      throw new MessageFormatException(what + " for " + addressee + " sent to " + workerId);
     }
   }
 
