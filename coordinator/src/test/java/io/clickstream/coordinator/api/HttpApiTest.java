@@ -50,9 +50,19 @@ class HttpApiTest {
     env.putAll(extraEnv);
     CoordinatorConfig config = CoordinatorConfig.fromEnv(env);
     vertx = Vertx.vertx();
-    WorkerChannel local = assignment -> {
-      assignedRates.put(assignment.workerId(), assignment.eventsPerSecond());
-      return Future.succeededFuture(new AssignmentAck(assignment.workerId(), assignment.epoch(), true));
+    // Holds what it is sent; rate changes (rates, shape steps) come as RateChange for the epoch it holds.
+    WorkerChannel local = new WorkerChannel() {
+      @Override
+      public Future<AssignmentAck> send(io.clickstream.protocol.Assignment assignment) {
+        assignedRates.put(assignment.workerId(), assignment.eventsPerSecond());
+        return Future.succeededFuture(new AssignmentAck(assignment.workerId(), assignment.epoch(), true));
+      }
+
+      @Override
+      public Future<io.clickstream.protocol.RateChange.Ack> send(io.clickstream.protocol.RateChange change) {
+        assignedRates.put(change.workerId(), change.eventsPerSecond());
+        return Future.succeededFuture(new io.clickstream.protocol.RateChange.Ack(change.workerId(), change.epoch(), true));
+      }
     };
     CompletableFuture<HttpServer> started = new CompletableFuture<>();
     vertx.runOnContext(v -> {
