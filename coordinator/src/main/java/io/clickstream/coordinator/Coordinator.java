@@ -67,6 +67,11 @@ public final class Coordinator {
     this.rebalancer = new Rebalancer(clock, timers, config, channel, coordinatorId, registry, rates);
   }
 
+  /** The one clock this coordinator reads; the HTTP API and metrics read it too. */
+  public Clock clock() {
+    return clock;
+  }
+
   public CoordinatorConfig config() {
     return config;
   }

@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.truth;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.TruthReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,8 @@ public final class TruthService {
    */
   static final int MAX_PENDING = 50_000;
 
-  private final TruthMerger merger = new TruthMerger(System.currentTimeMillis());
+  private final Clock clock;
+  private final TruthMerger merger;
   private final TruthStore store;
   private final WatermarkMerger watermarks;
   private final TruthPublisher publisher;
@@ -33,8 +35,10 @@ public final class TruthService {
   private final PendingRecords pending;
 
   /** @param watermarkIdleMillis null when WATERMARKS=off */
-  public TruthService(TruthPublisher publisher, String topic, Long watermarkIdleMillis, TruthStore store) {
-    this.pending = new PendingRecords(MAX_PENDING, System::currentTimeMillis);
+  public TruthService(Clock clock, TruthPublisher publisher, String topic, Long watermarkIdleMillis, TruthStore store) {
+    this.clock = clock;
+    this.merger = new TruthMerger(clock.currentTimeMillis());
+    this.pending = new PendingRecords(MAX_PENDING, clock::currentTimeMillis);
     this.publisher = publisher;
     this.store = store;
     this.truthTopic = truthTopic(topic);
@@ -51,7 +55,7 @@ public final class TruthService {
   }
 
   public void onReport(TruthReport report) {
-    merger.accept(report, System.currentTimeMillis());
+    merger.accept(report, clock.currentTimeMillis());
   }
 
   /** Once a second: settle, publish, and note the workers that were lost. */

@@ -67,7 +67,7 @@ class HttpApiTest {
     CompletableFuture<HttpServer> started = new CompletableFuture<>();
     vertx.runOnContext(v -> {
       coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, local, "local");
-      KafkaLanding landing = new KafkaLanding(vertx, null, "t");
+      KafkaLanding landing = new KafkaLanding(vertx, io.clickstream.protocol.Clock.SYSTEM, null, "t");
       vertx.createHttpServer()
           .requestHandler(HttpApi.router(vertx, coordinator, config, landing, new StatusStream(), () -> true,
               MetricsSupport.newRegistry("test")))
