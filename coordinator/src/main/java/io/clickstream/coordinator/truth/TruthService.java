@@ -63,9 +63,9 @@ public final class TruthService {
     lostWorkers.forEach(merger::lost);
     merger.settle(liveWorkers, nowMillis);
     List<TruthPublisher.Record> records = new ArrayList<>();
-    for (TruthMerger.MergedWindow w : merger.takeWindows()) {
+    for (MergedWindow w : merger.takeWindows()) {
       JsonObject json = TruthJson.window(w);
-      store.window(json);
+      store.window(w);
       // Stamped with the publication time, not event time: a virtual clock's past event times would fall
       // to the topic's time retention at once.
       records.add(new TruthPublisher.Record(truthTopic, Long.toString(w.start()), json.encode(), nowMillis));
@@ -76,7 +76,7 @@ public final class TruthService {
     }
     for (TruthMerger.Session s : merger.takeSessions()) {
       JsonObject json = TruthJson.session(s);
-      store.session(json);
+      store.session(s);
       records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), nowMillis));
     }
     if (watermarks != null) {
@@ -86,9 +86,9 @@ public final class TruthService {
       bounding.addAll(merger.stillHolding(liveWorkers));
       Map<String, Long> clocks = new HashMap<>();
       bounding.forEach(id -> clocks.put(id, merger.clockOf(id)));
-      for (JsonObject mark : watermarks.merge(bounding, merger.marks(), clocks, nowMillis)) {
-        records.add(new TruthPublisher.Record(watermarkTopic, Integer.toString(mark.getInteger("partition")),
-            mark.encode(), nowMillis));
+      for (WatermarkMerger.Watermark mark : watermarks.merge(bounding, merger.marks(), clocks, nowMillis)) {
+        records.add(new TruthPublisher.Record(watermarkTopic, Integer.toString(mark.partition()),
+            TruthJson.watermark(mark).encode(), nowMillis));
       }
     }
     pending.add(records);
