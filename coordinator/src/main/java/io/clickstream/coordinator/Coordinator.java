@@ -97,8 +97,8 @@ public final class Coordinator {
   }
 
   /** The version of the rate workers must hold; one up per rate change, shape step, pause or resume. */
-  public long rateSeq() {
-    return rates.seq();
+  public long rateVersion() {
+    return rates.version();
   }
 
   /** Rate changes sent to workers so far, retries included. */

@@ -159,7 +159,7 @@ final class Rebalancer {
   private Future<Void> send(String workerId, UserRange users) {
     WorkerEntry entry = registry.get(workerId);
     double rate = Partitioner.rateShare(rates.effectiveRate(), users, config.numUsers());
-    long rateSeq = rates.seq();
+    long rateVersion = rates.version();
     Assignment assignment = new Assignment(workerId, coordinatorId, ++epoch, users, rate, rates.paused(),
         config.leaseMillis(), handoverMillis);
     entry.assigned(users, rate);
@@ -169,17 +169,17 @@ final class Rebalancer {
               clock.currentTimeMillis());
           return Future.failedFuture("worker " + workerId + " did not acknowledge: " + err.getMessage());
         })
-        .compose(ack -> acknowledged(entry, assignment, rateSeq, ack));
+        .compose(ack -> acknowledged(entry, assignment, rateVersion, ack));
   }
 
-  private Future<Void> acknowledged(WorkerEntry entry, Assignment assignment, long rateSeq, AssignmentAck ack) {
+  private Future<Void> acknowledged(WorkerEntry entry, Assignment assignment, long rateVersion, AssignmentAck ack) {
     if (!ack.accepted()) {
       // It holds a newer epoch than ours (from an earlier coordinator): jump above it and retry.
       observeEpoch(ack.heldEpoch());
       return Future.failedFuture("worker " + entry.id() + " holds newer epoch " + ack.heldEpoch());
     }
     // The rate it carried may be older than the current one by now: RateSync sends the rest.
-    entry.acknowledged(assignment.users(), assignment.epoch(), rateSeq);
+    entry.acknowledged(assignment.users(), assignment.epoch(), rateVersion);
     handoverMillis = Math.max(handoverMillis, ack.lastEventMillis());
     return Future.succeededFuture();
   }

@@ -13,9 +13,10 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * Workers in the test's thread, answering as the worker side of the protocol does: an assignment is taken
- * when its epoch is newer than the held one (and resets the rate sequence, since a rate change is for one
- * epoch); a rate change is applied when its epoch is the held one and its seq is newer. Messages can be
+ * Workers in the test's thread, answering as the worker side of the protocol does (CoordinatorInbox): an
+ * assignment is taken when its epoch is newer than the held one; a rate change is applied when its epoch is
+ * the held one and its seq is above every seq admitted before from that coordinator, whatever the epoch (a
+ * duplicate is answered applied=false). Messages can be
  * held in flight ({@link #hold}) and delivered later in any order, to let them cross; rate changes can be
  * made to fail.
  */
@@ -80,7 +81,6 @@ final class InProcessWorkers implements WorkerChannel {
       w.users = a.users();
       w.rate = a.eventsPerSecond();
       w.paused = a.paused();
-      w.lastSeq = 0;
       w.assignments++;
       return new AssignmentAck(a.workerId(), w.epoch, true);
     });
@@ -94,15 +94,13 @@ final class InProcessWorkers implements WorkerChannel {
     }
     Worker w = worker(change.workerId());
     return answer(() -> {
-      if (change.epoch() != w.epoch) {
+      if (change.epoch() != w.epoch || change.seq() <= w.lastSeq) {
         return new RateChange.Ack(change.workerId(), w.epoch, false);
       }
-      if (change.seq() > w.lastSeq) {
-        w.lastSeq = change.seq();
-        w.rate = change.eventsPerSecond();
-        w.paused = change.paused();
-        w.rateChanges++;
-      }
+      w.lastSeq = change.seq();
+      w.rate = change.eventsPerSecond();
+      w.paused = change.paused();
+      w.rateChanges++;
       return new RateChange.Ack(change.workerId(), w.epoch, true);
     });
   }

@@ -125,6 +125,31 @@ class RateChangeTest {
     assertEveryWorkerHoldsTheCurrentRate();
   }
 
+  /**
+   * The other order: w1 admits the change at the epoch of its revocation, then takes its grant, made at the
+   * old rate. The worker refuses a seq it admitted before, so the change goes again under a new one.
+   */
+  @Test
+  void aChangeAdmittedJustBeforeAGrantAtTheOldRateIsSentAgainUnderANewSeq() {
+    register("w1");
+    run(1000);
+    fleet.hold(true);
+    register("w2");
+    fleet.deliver(0);
+    coordinator.setRate(2000, 0);
+    fleet.deliver(2); // the rate change, before the grants
+    assertThat(fleet.worker("w1").rate).as("its share of 2000 for the 50 users it kept").isCloseTo(1000, within(1e-6));
+    fleet.deliverAll();
+    assertThat(fleet.worker("w1").rate).as("the grant's older rate").isCloseTo(500, within(1e-6));
+    long admitted = fleet.worker("w1").lastSeq;
+
+    fleet.hold(false);
+    run(500);
+    assertThat(fleet.worker("w1").lastSeq).isGreaterThan(admitted);
+    assertThat(fleet.totalRate()).isCloseTo(2000, within(1e-6));
+    assertEveryWorkerHoldsTheCurrentRate();
+  }
+
   @Test
   void aWorkerThatDoesNotAnswerRateChangesIsAskedAgainAndNotDeclaredLost() {
     register("w1");

@@ -22,10 +22,10 @@ public final class WorkerEntry {
   private UserRange assignedUsers = UserRange.EMPTY;
   private double assignedRate;
   /**
-   * The rate version ({@code RateController.seq}) the worker holds, as its acknowledgements say; 0 when
+   * The rate version ({@code RateController.version}) the worker holds, as its acknowledgements say; 0 when
    * unknown (it registered holding users). Behind the current one, it is sent a {@code RateChange}.
    */
-  private long rateSeq;
+  private long rateVersion;
   private long lostAtMillis;
   private String lostReason;
   /** Stopping: it gets no users, but stays live and reporting until it leaves. */
@@ -75,8 +75,8 @@ public final class WorkerEntry {
     return assignedRate;
   }
 
-  public long rateSeq() {
-    return rateSeq;
+  public long rateVersion() {
+    return rateVersion;
   }
 
   public boolean draining() {
@@ -112,7 +112,7 @@ public final class WorkerEntry {
     heldEpoch = r.heldEpoch();
     lostReason = null;
     draining = false;
-    rateSeq = 0;
+    rateVersion = 0;
   }
 
   void heartbeat(long now) {
@@ -135,18 +135,18 @@ public final class WorkerEntry {
   }
 
   /**
-   * It took an assignment: it holds these users at this epoch, at the rate of version {@code rateSeq}
-   * (an assignment replaces the rate too, so this is not a maximum).
+   * It took an assignment: it holds these users at this epoch, at the rate of {@code rateVersion} (an
+   * assignment replaces the rate too, so this is not a maximum).
    */
-  public void acknowledged(UserRange users, long epoch, long rateSeq) {
+  public void acknowledged(UserRange users, long epoch, long rateVersion) {
     heldUsers = users;
     heldEpoch = epoch;
-    this.rateSeq = rateSeq;
+    this.rateVersion = rateVersion;
   }
 
-  /** It applied a rate change of version {@code seq} for the users it holds, at {@code rate}. */
-  public void rateApplied(long seq, double rate) {
-    rateSeq = Math.max(rateSeq, seq);
+  /** It applied a rate change that carried {@code version} for the users it holds, at {@code rate}. */
+  public void rateApplied(long version, double rate) {
+    rateVersion = Math.max(rateVersion, version);
     if (assignedUsers.equals(heldUsers)) {
       // No assignment in flight: what it holds is what it was last given.
       assignedRate = rate;

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the cluster is asked to produce: the requested rate, the shape being followed, and pause. Each
- * change of what workers must hold (the effective rate or the pause) gets the next {@link #seq()}, so a
- * worker's rate can be compared with the target by one number; then the listener is told. Moves no users,
+ * change of what workers must hold (the effective rate or the pause) gets the next {@link #version()}, so
+ * a worker's rate can be compared with the target by one number; then the listener is told. Moves no users,
  * so it knows nothing of workers: the listener sends the change to the workers that hold users.
  * Single-threaded (the coordinator's event loop); time only from its {@link Clock} and {@link Timers}.
  */
@@ -26,13 +26,13 @@ public final class RateController {
    * The version of what workers must hold: 1 for the starting rate, then one up per change. Starts above 0
    * so that 0 can mean "holds an unknown rate" (a worker that registered holding users).
    */
-  private long seq = 1;
+  private long version = 1;
   private ShapeFollower shape;
   /** The timer of the shape's next update; -1 when none. */
   private long shapeTimer = -1;
 
   /**
-   * @param initialRate the rate workers hold at {@code seq} 1 (EVENTS_PER_SECOND)
+   * @param initialRate the rate workers hold at version 1 (EVENTS_PER_SECOND)
    * @param changed called after every change of the effective rate or of the pause, on the caller's thread
    */
   public RateController(Clock clock, Timers timers, double initialRate, double maxEventsPerSecond, Runnable changed) {
@@ -57,8 +57,8 @@ public final class RateController {
     return paused;
   }
 
-  public long seq() {
-    return seq;
+  public long version() {
+    return version;
   }
 
   /** The shape being followed, or null when the rate is constant. */
@@ -91,7 +91,7 @@ public final class RateController {
     if (paused != pause) {
       paused = pause;
       LOG.info(pause ? "Paused: workers stop generating; held-back events are still delivered" : "Resumed");
-      seq++;
+      version++;
       changed.run();
     }
   }
@@ -124,7 +124,7 @@ public final class RateController {
     targetRate = eventsPerSecond;
     if (!paused) {
       // While paused workers hold 0 whatever the target: nothing to send until the resume.
-      seq++;
+      version++;
       changed.run();
     }
   }
