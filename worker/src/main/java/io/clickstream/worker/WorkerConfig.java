@@ -241,6 +241,12 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
   }
 
   /** The producer configuration with secrets masked, for the Starting line. */
+  /** What the Kafka preflight checks and creates. */
+  public io.clickstream.worker.publish.KafkaPreflight.Topic preflightTopic() {
+    return new io.clickstream.worker.publish.KafkaPreflight.Topic(producerProperties, bootstrapServers,
+        kafkaStartupTimeoutSeconds, topic, topicPartitions, topicReplicationFactor, virtualClock, lateSkew);
+  }
+
   public Map<String, String> loggableProducerProperties() {
     return KafkaSettings.masked(producerProperties);
   }

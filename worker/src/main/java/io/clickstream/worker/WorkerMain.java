@@ -52,7 +52,8 @@ public final class WorkerMain {
     LOG.info("Starting clickstream worker: {}", config.describe());
     int partitions;
     try {
-      partitions = KafkaPreflight.checkLateSkew(config, KafkaPreflight.ensureTopic(config));
+      KafkaPreflight.Topic topic = config.preflightTopic();
+      partitions = KafkaPreflight.checkLateSkew(topic, KafkaPreflight.ensureTopic(topic, io.clickstream.protocol.Clock.SYSTEM));
     } catch (KafkaPreflight.TopicUnsuitableException e) {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(2);
