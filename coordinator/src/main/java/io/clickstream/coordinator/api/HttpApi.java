@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.api;
 
+import io.clickstream.coordinator.AllowedHosts;
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.CoordinatorConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,12 +60,12 @@ public final class HttpApi {
         }
       }
     }
-    router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis())));
+    router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis())));
     router.get(HISTORY).handler(rc -> json(rc, 200, StatusView.history(coordinator.stats())));
     router.get(EVENTS).handler(rc -> {
       stream.open(rc.response());
       rc.response().write("event: status\ndata: "
-          + StatusView.status(coordinator, landing, System.currentTimeMillis()).encode() + "\n\n");
+          + StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()).encode() + "\n\n");
     });
     router.put(RATE).handler(rc -> {
       RateCommand command;
@@ -80,15 +81,15 @@ public final class HttpApi {
       } else if (command instanceof RateCommand.SetRate set) {
         coordinator.setRate(set.eventsPerSecond(), set.rampSeconds());
       }
-      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()));
     });
     router.post(PAUSE).handler(rc -> {
       coordinator.setPaused(true);
-      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()));
     });
     router.post(RESUME).handler(rc -> {
       coordinator.setPaused(false);
-      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()));
     });
     router.get(METRICS).handler(rc -> rc.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
