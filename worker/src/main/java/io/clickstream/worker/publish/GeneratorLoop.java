@@ -101,7 +101,13 @@ public final class GeneratorLoop {
    * @param stopDrainMillis how long a stop may wait for held-back late events to fall due (STOP_DRAIN_SECONDS)
    */
   public record Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthRecorder truth,
-                        VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
+                        VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis,
+                        io.clickstream.worker.format.ValueEncoding valueEncoding) {
+    public Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthRecorder truth,
+                   VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
+      this(recordHeaders, reuseValueArrays, partitions, truth, virtualClock, defaultPopulation, stopDrainMillis,
+          io.clickstream.worker.format.ValueEncoding.JSON);
+    }
   }
 
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
@@ -121,7 +127,7 @@ public final class GeneratorLoop {
     this.thread = new Thread(this::run, "clickstream-generator");
     this.thread.setDaemon(true);
     this.sink = new RecordSink(producer, topic, workerId, stats, marks, options.recordHeaders(),
-        options.reuseValueArrays(), thread);
+        options.reuseValueArrays(), thread, options.valueEncoding().newEncoder());
   }
 
   public void start() {

@@ -35,7 +35,7 @@ public final class RecordSink {
   private final RecordHeaders recordHeaders;
   private final boolean reuseValueArrays;
   private final byte[] workerIdBytes;
-  private final EventJsonEncoder encoder = new EventJsonEncoder();
+  private final EventEncoder encoder;
   /** The generator thread: a callback run on it was called inside send(). */
   private final Thread owner;
   private Header[] headers;
@@ -50,9 +50,12 @@ public final class RecordSink {
   /**
    * @param reuseValueArrays encode values into reused arrays; only safe when no producer interceptor can
    *     keep a record after send() returns
+   * @param encoder writes the values in VALUE_FORMAT; used only from the generator thread
    */
   public RecordSink(Producer<byte[], byte[]> producer, String topic, String workerId, WorkerStats stats,
-                    PartitionMarks marks, RecordHeaders recordHeaders, boolean reuseValueArrays, Thread owner) {
+                    PartitionMarks marks, RecordHeaders recordHeaders, boolean reuseValueArrays, Thread owner,
+                    EventEncoder encoder) {
+    this.encoder = encoder;
     this.producer = producer;
     this.topic = topic;
     this.stats = stats;
