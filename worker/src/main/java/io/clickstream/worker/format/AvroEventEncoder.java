@@ -2,14 +2,27 @@ package io.clickstream.worker.format;
 
 import io.clickstream.worker.publish.AsciiFields;
 import io.clickstream.worker.simulation.ClickEvent;
+import io.clickstream.worker.simulation.EventType;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Avro binary of schemas/clickstream.avsc, in the Confluent wire format. Hand-written because Avro's
  * binary encoding of this flat record is short: fields in schema order, a string is its zig-zag length
- * and its bytes, an enum its zig-zag index, a long a zig-zag varint, a double 8 bytes little-endian.
- * AvroEventEncoderTest reads the output back with Avro's own GenericDatumReader.
+ * and its bytes, a long a zig-zag varint, a double 8 bytes little-endian.
+ * ValueFormatsTest reads the output back with Avro's own GenericDatumReader.
+ *
+ * <p>event_type is a string, not an Avro enum: Flink's avro-confluent format reads with a schema derived
+ * from the table, where an enum becomes a string, and Avro cannot resolve an enum written against a string
+ * read (FLINK-24544, "Found EventType, expecting union").
  */
 final class AvroEventEncoder extends ConfluentEncoder {
+  private static final byte[][] TYPE_NAMES = new byte[EventType.values().length][];
+
+  static {
+    for (EventType t : EventType.values()) {
+      TYPE_NAMES[t.ordinal()] = t.name().getBytes(StandardCharsets.US_ASCII);
+    }
+  }
 
   AvroEventEncoder(int schemaId) {
     super(schemaId);
@@ -23,8 +36,10 @@ final class AvroEventEncoder extends ConfluentEncoder {
     buffer[start - 1] = zigZagLength(pos - start);
     pos = AsciiFields.sessionId(buffer, length(pos, AsciiFields.SESSION_PREFIX_LENGTH + AsciiFields.UUID_LENGTH),
         e.sessionHi, e.sessionLo);
-    // The enum's symbols are EventType's constants in the same order.
-    buffer[pos++] = (byte) (e.type.ordinal() << 1);
+    byte[] type = TYPE_NAMES[e.type.ordinal()];
+    buffer[pos++] = zigZagLength(type.length);
+    System.arraycopy(type, 0, buffer, pos, type.length);
+    pos += type.length;
     start = pos + 1;
     pos = AsciiFields.productId(buffer, start, e.product);
     buffer[start - 1] = zigZagLength(pos - start);

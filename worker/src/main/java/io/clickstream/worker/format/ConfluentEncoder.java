@@ -20,13 +20,20 @@ abstract class ConfluentEncoder implements EventEncoder {
 
   /** @param afterId what follows the id before the payload (Protobuf's message indexes), often nothing */
   ConfluentEncoder(int schemaId, byte... afterId) {
-    buffer[0] = 0;
-    buffer[1] = (byte) (schemaId >>> 24);
-    buffer[2] = (byte) (schemaId >>> 16);
-    buffer[3] = (byte) (schemaId >>> 8);
-    buffer[4] = (byte) schemaId;
-    System.arraycopy(afterId, 0, buffer, 5, afterId.length);
-    prefixLength = 5 + afterId.length;
+    byte[] prefix = prefix(schemaId, afterId);
+    System.arraycopy(prefix, 0, buffer, 0, prefix.length);
+    prefixLength = prefix.length;
+  }
+
+  /** Magic byte 0, the id in 4 big-endian bytes, then {@code afterId}. */
+  static byte[] prefix(int schemaId, byte... afterId) {
+    byte[] prefix = new byte[5 + afterId.length];
+    prefix[1] = (byte) (schemaId >>> 24);
+    prefix[2] = (byte) (schemaId >>> 16);
+    prefix[3] = (byte) (schemaId >>> 8);
+    prefix[4] = (byte) schemaId;
+    System.arraycopy(afterId, 0, prefix, 5, afterId.length);
+    return prefix;
   }
 
   /** Writes the payload at {@code pos} and returns the position after it. */

@@ -18,7 +18,8 @@ public record ValueEncoding(ValueFormat format, int schemaId) {
       case JSON -> new EventJsonEncoder();
       case AVRO -> new AvroEventEncoder(schemaId);
       case PROTOBUF -> new ProtobufEventEncoder(schemaId);
-      case JSON_SCHEMA -> new JsonSchemaEventEncoder(schemaId);
+      // The payload is exactly the JSON format's bytes (schemas/clickstream.json describes them).
+      case JSON_SCHEMA -> new EventJsonEncoder(ConfluentEncoder.prefix(schemaId));
     };
   }
 

@@ -31,10 +31,24 @@ public final class EventJsonEncoder implements EventEncoder {
     }
   }
 
-  private final byte[] buffer = new byte[MAX_LENGTH];
+  private final byte[] buffer;
+  /** Bytes written once before every value (the Confluent prefix of JSON Schema); usually none. */
+  private final int prefixLength;
   /** One reusable array per encoded length, for {@link #encodeReusing}. */
-  private final byte[][] byLength = new byte[MAX_LENGTH + 1][];
+  private final byte[][] byLength;
   private int position;
+
+  public EventJsonEncoder() {
+    this(new byte[0]);
+  }
+
+  /** An encoder whose every value starts with {@code prefix}, written into the buffer once, here. */
+  public EventJsonEncoder(byte[] prefix) {
+    buffer = new byte[prefix.length + MAX_LENGTH];
+    byLength = new byte[buffer.length + 1][];
+    System.arraycopy(prefix, 0, buffer, 0, prefix.length);
+    prefixLength = prefix.length;
+  }
 
   /** A fresh array holding the event's JSON. */
   @Override
@@ -61,7 +75,7 @@ public final class EventJsonEncoder implements EventEncoder {
   }
 
   private int write(ClickEvent e, long processingTime) {
-    position = 0;
+    position = prefixLength;
     put(OPEN);
     position = AsciiFields.uuid(buffer, position, e.eventHi, e.eventLo);
     put(USER_ID);
