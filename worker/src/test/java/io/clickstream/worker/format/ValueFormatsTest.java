@@ -13,14 +13,18 @@ import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.ClickSimulator;
 import io.clickstream.worker.simulation.EventType;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,6 +49,12 @@ class ValueFormatsTest {
       assertThat((double) r.get("price")).isEqualTo(json.getDouble("price"));
       assertThat((long) r.get("event_time")).isEqualTo(json.getLong("event_time"));
       assertThat((long) r.get("processing_time")).isEqualTo(json.getLong("processing_time"));
+      // Same bytes as Avro's own writer of the record it read.
+      ByteArrayOutputStream written = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(written, null);
+      new GenericDatumWriter<GenericRecord>(schema).write(r, encoder);
+      encoder.flush();
+      assertThat(written.toByteArray()).isEqualTo(Arrays.copyOfRange(value, 5, value.length));
     });
   }
 
