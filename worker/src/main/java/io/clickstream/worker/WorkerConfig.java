@@ -4,6 +4,7 @@ import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
 import io.clickstream.protocol.KafkaSettings;
 import io.clickstream.protocol.TruthReport;
+import io.clickstream.worker.format.SchemaRegistryConfig;
 import io.clickstream.worker.simulation.LateDelay;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -40,7 +41,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            ClusterConfig cluster, long sessionTimeoutMillis, Truth truth,
                            io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew,
                            long paymentMillis, int stopDrainSeconds,
-                           io.clickstream.worker.format.SchemaRegistryConfig valueFormat) {
+                           SchemaRegistryConfig valueFormat) {
 
   public WorkerConfig {
     producerProperties = Map.copyOf(producerProperties);
@@ -117,7 +118,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     int metricsPort = env.intIn("METRICS_PORT", 9100, 0, 65535);
     Map<String, String> producer = producerProperties(env, bootstrap);
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
-    io.clickstream.worker.format.SchemaRegistryConfig valueFormat = io.clickstream.worker.format.SchemaRegistryConfig.fromEnv(env);
+    SchemaRegistryConfig valueFormat = SchemaRegistryConfig.fromEnv(env);
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
         sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, recordHeaders,
@@ -261,7 +262,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
         + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
         + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members() + ", "
             + cluster.describeSecret())
-        + ", values=" + valueFormat.describe() + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)
+        + ", values=" + valueFormat.describe()
+        + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)
         + ", producer=" + loggableProducerProperties();
   }
 }

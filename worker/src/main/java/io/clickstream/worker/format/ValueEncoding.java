@@ -22,8 +22,4 @@ public record ValueEncoding(ValueFormat format, int schemaId) {
       case JSON_SCHEMA -> new EventJsonEncoder(ConfluentEncoder.prefix(schemaId));
     };
   }
-
-  public String describe() {
-    return format.usesRegistry() ? format.setting() + " (schema id " + schemaId + ")" : format.setting();
-  }
 }

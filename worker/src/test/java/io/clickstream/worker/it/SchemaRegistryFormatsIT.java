@@ -2,26 +2,17 @@ package io.clickstream.worker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.Descriptors;
-import com.google.protobuf.DynamicMessage;
 import io.clickstream.testkit.EmbeddedKafka;
 import io.clickstream.testkit.EmbeddedSchemaRegistry;
 import io.clickstream.testkit.JvmProcess;
 import io.clickstream.testkit.TopicReader;
-import io.clickstream.worker.format.ProtoSchemaReader;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -32,10 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -63,15 +50,17 @@ class SchemaRegistryFormatsIT {
   private static final Pattern ENOUGH = Pattern.compile("Events: ([3-9],\\d{3}|\\d{2,},\\d{3}) generated");
   private static final Pattern FINAL = Pattern.compile("Final totals: (\\d+) generated, (\\d+) acked, (\\d+) failed");
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   enum Format {
-    AVRO("avro"), PROTOBUF("protobuf"), JSON_SCHEMA("json-schema");
+    AVRO("avro", "AVRO"), PROTOBUF("protobuf", "PROTOBUF"), JSON_SCHEMA("json-schema", "JSON");
 
     final String setting;
+    /** What the registry must say the schema is (Confluent leaves AVRO out). */
+    final String schemaType;
 
-    Format(String setting) {
+    Format(String setting, String schemaType) {
       this.setting = setting;
+      this.schemaType = schemaType;
     }
 
     String topic() {
@@ -88,6 +77,7 @@ class SchemaRegistryFormatsIT {
 
   private static EmbeddedKafka kafka;
   private static EmbeddedSchemaRegistry registry;
+  private static RegistryReader reader;
   private static final Map<Format, Run> RUNS = new EnumMap<>(Format.class);
 
   @BeforeAll
@@ -95,6 +85,7 @@ class SchemaRegistryFormatsIT {
     CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
     kafka = EmbeddedKafka.start();
     registry = registryStart.join();
+    reader = new RegistryReader(registry.url());
     Map<Format, JvmProcess> workers = new EnumMap<>(Format.class);
     try {
       for (Format f : Format.values()) {
@@ -112,10 +103,10 @@ class SchemaRegistryFormatsIT {
         long generated = Long.parseLong(totals.group(1));
         List<ConsumerRecord<String, byte[]>> records = TopicReader.readAllBytes(kafka.bootstrapServers(),
             w.getKey().topic(), (int) generated, Duration.ofSeconds(60));
-        int schemaId = ByteBuffer.wrap(records.get(0).value(), 1, 4).getInt();
+        int schemaId = RegistryReader.schemaId(records.get(0).value());
         List<Decoded> events = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-          events.add(new Decoded(r, decode(w.getKey(), r.value())));
+          events.add(new Decoded(r, reader.decode(r.value())));
         }
         RUNS.put(w.getKey(), new Run(generated, Long.parseLong(totals.group(2)), Long.parseLong(totals.group(3)),
             events, schemaId));
@@ -144,14 +135,14 @@ class SchemaRegistryFormatsIT {
     assertThat(run.events()).hasSize((int) run.generated());
     Set<String> ids = new HashSet<>();
     for (Decoded d : run.events()) {
-      assertThat(d.record().value()[0]).as("magic byte").isZero();
-      assertThat(ByteBuffer.wrap(d.record().value(), 1, 4).getInt()).as("schema id").isEqualTo(run.schemaId());
+      assertThat(RegistryReader.schemaId(d.record().value())).as("schema id").isEqualTo(run.schemaId());
       assertThat(ids.add(d.event().getString("event_id"))).as("duplicate %s", d.event()).isTrue();
     }
     // TopicNameStrategy: the subject <topic>-value holds the schema, and registering it again gives the same id.
-    JsonObject latest = get("/subjects/" + f.topic() + "-value/versions/latest");
+    JsonObject latest = reader.get("/subjects/" + f.topic() + "-value/versions/latest");
     assertThat(latest.getInteger("id")).isEqualTo(run.schemaId());
-    JsonObject again = register(f.topic() + "-value", schemaBody(latest));
+    assertThat(latest.getString("schemaType", "AVRO")).isEqualTo(f.schemaType);
+    JsonObject again = reader.register(f.topic() + "-value", schemaBody(latest));
     assertThat(again.getInteger("id")).as("re-registration is idempotent").isEqualTo(run.schemaId());
   }
 
@@ -240,12 +231,8 @@ class SchemaRegistryFormatsIT {
     JsonObject legacy = new JsonObject().put("schema",
         "{\"type\":\"record\",\"name\":\"ClickEvent\",\"namespace\":\"io.clickstream\","
             + "\"fields\":[{\"name\":\"legacy\",\"type\":\"string\"}]}");
-    register(subject, legacy);
-    HttpResponse<String> config = HTTP.send(HttpRequest.newBuilder(URI.create(registry.url() + "/config/" + subject))
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+    reader.register(subject, legacy);
+    reader.compatibility(subject, "BACKWARD");
     try (JvmProcess worker = worker("avro", "clicks-conflict", registry.url()).start()) {
       assertThat(worker.waitForExit(Duration.ofSeconds(60))).as(worker.logTail(20)).isEqualTo(2);
       assertThat(worker.logText()).contains("refused the VALUE_FORMAT=avro schema as incompatible")
@@ -282,90 +269,11 @@ class SchemaRegistryFormatsIT {
         .env("STATS_LOG_SECONDS", "1");
   }
 
-  /** Decodes a value with the format's own library and the schema the registry has under the value's id. */
-  private static JsonObject decode(Format f, byte[] value) throws IOException, InterruptedException {
-    int id = ByteBuffer.wrap(value, 1, 4).getInt();
-    JsonObject schema = schemaById(id);
-    return switch (f) {
-      case AVRO -> {
-        GenericRecord r = AvroReaders.of(schema.getString("schema")).read(null,
-            DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
-        JsonObject e = new JsonObject();
-        r.getSchema().getFields().forEach(field -> {
-          Object v = r.get(field.name());
-          e.put(field.name(), v instanceof CharSequence ? v.toString() : v);
-        });
-        yield e;
-      }
-      case PROTOBUF -> {
-        assertThat(schema.getString("schemaType")).isEqualTo("PROTOBUF");
-        assertThat(value[5]).as("message indexes [0]").isZero();
-        Descriptors.Descriptor type = ProtoReaders.of(schema.getString("schema"));
-        DynamicMessage m = ProtoSchemaReader.parse(type, Arrays.copyOfRange(value, 6, value.length));
-        JsonObject e = new JsonObject();
-        for (Descriptors.FieldDescriptor field : type.getFields()) {
-          Object v = m.getField(field);
-          e.put(field.getName(), v instanceof Descriptors.EnumValueDescriptor ev ? ev.getName() : v);
-        }
-        yield e;
-      }
-      case JSON_SCHEMA -> {
-        assertThat(schema.getString("schemaType")).isEqualTo("JSON");
-        assertThat(new JsonObject(schema.getString("schema")).getString("title")).isEqualTo("io.clickstream.ClickEvent");
-        yield new JsonObject(new String(value, 5, value.length - 5, StandardCharsets.UTF_8));
-      }
-    };
-  }
-
-  private static final Map<Integer, JsonObject> SCHEMAS = new HashMap<>();
-
-  private static JsonObject schemaById(int id) throws IOException, InterruptedException {
-    JsonObject known = SCHEMAS.get(id);
-    if (known == null) {
-      known = get("/schemas/ids/" + id);
-      SCHEMAS.put(id, known);
-    }
-    return known;
-  }
-
-  /** One reader per schema text. */
-  private static final class AvroReaders {
-    private static final Map<String, GenericDatumReader<GenericRecord>> READERS = new HashMap<>();
-
-    static GenericDatumReader<GenericRecord> of(String schema) {
-      return READERS.computeIfAbsent(schema, s -> new GenericDatumReader<>(new Schema.Parser().parse(s)));
-    }
-  }
-
-  private static final class ProtoReaders {
-    private static final Map<String, Descriptors.Descriptor> TYPES = new HashMap<>();
-
-    static Descriptors.Descriptor of(String schema) {
-      return TYPES.computeIfAbsent(schema, ProtoSchemaReader::firstMessage);
-    }
-  }
-
   private static JsonObject schemaBody(JsonObject version) {
     JsonObject body = new JsonObject().put("schema", version.getString("schema"));
     if (version.getString("schemaType") != null) {
       body.put("schemaType", version.getString("schemaType"));
     }
     return body;
-  }
-
-  private static JsonObject get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registry.url() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
-    return new JsonObject(response.body());
-  }
-
-  private static JsonObject register(String subject, JsonObject body) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-            URI.create(registry.url() + "/subjects/" + subject + "/versions"))
-        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as("register under %s: %s", subject, response.body()).isEqualTo(200);
-    return new JsonObject(response.body());
   }
 }
