@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -41,18 +43,38 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** Starts a registry from the distribution named by {@value #HOME_PROPERTY} and waits until it is ready. */
     public static EmbeddedSchemaRegistry start() {
+        return start(null, null);
+    }
+
+    /**
+     * Like {@link #start()}, with the API behind HTTP basic auth for one user: Quarkus' own basic auth
+     * and embedded user list, which Apicurio's distribution carries, so a wrong password gets a real 401.
+     * Readiness on the management port stays open.
+     */
+    public static EmbeddedSchemaRegistry startWithBasicAuth(String user, String password) {
+        return start(user, password);
+    }
+
+    private static EmbeddedSchemaRegistry start(String user, String password) {
         String home = System.getProperty(HOME_PROPERTY);
         if (home == null || !Files.isRegularFile(Path.of(home, "quarkus-run.jar"))) {
             throw new IllegalStateException("no Apicurio Registry distribution at " + HOME_PROPERTY + "=" + home
                     + " (the module's pom unpacks io.apicurio:apicurio-registry-app there before the integration tests)");
         }
         int[] ports = freePorts();
+        List<String> jvmArgs = new ArrayList<>(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.host=" + HOST, "-Dquarkus.http.port=" + ports[0],
+                "-Dquarkus.management.host=" + HOST, "-Dquarkus.management.port=" + ports[1]));
+        if (user != null) {
+            jvmArgs.addAll(List.of("-Dquarkus.http.auth.basic=true",
+                    "-Dquarkus.security.users.embedded.enabled=true",
+                    "-Dquarkus.security.users.embedded.plain-text=true",
+                    "-Dquarkus.security.users.embedded.users." + user + "=" + password,
+                    "-Dquarkus.http.auth.permission.api.paths=/apis/*",
+                    "-Dquarkus.http.auth.permission.api.policy=authenticated"));
+        }
         JvmProcess process = JvmProcess.jar(Path.of(home, "quarkus-run.jar")).java(java()).name("apicurio-registry")
-                .workingDir(Path.of(home))
-                .jvmArgs("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-Dquarkus.http.host=" + HOST, "-Dquarkus.http.port=" + ports[0],
-                        "-Dquarkus.management.host=" + HOST, "-Dquarkus.management.port=" + ports[1])
-                .start();
+                .workingDir(Path.of(home)).jvmArgs(jvmArgs).start();
         try {
             awaitReady(process, ports[1]);
         } catch (RuntimeException e) {

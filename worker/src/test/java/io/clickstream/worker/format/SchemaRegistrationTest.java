@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The registry's answers that the real one (Apicurio, in SchemaRegistryFormatsIT) cannot be made to give
- * without an identity provider, 401 above all, from a JDK HTTP server answering as a Confluent registry
- * does; and the request the worker sends.
+ * Every registry answer the worker handles, from a JDK HTTP server answering as a Confluent registry does,
+ * in milliseconds; and the exact request the worker sends (path, schemaType, Authorization). The real
+ * registry (Apicurio, in SchemaRegistryFormatsIT) gives 200, 401 and 409 too; 404 and 5xx only here.
  */
 class SchemaRegistrationTest {
   private HttpServer server;

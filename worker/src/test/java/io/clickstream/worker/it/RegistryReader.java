@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -36,8 +37,12 @@ final class RegistryReader {
   private final Map<String, GenericDatumReader<GenericRecord>> avroReaders = new HashMap<>();
   private final Map<String, Descriptors.Descriptor> protoTypes = new HashMap<>();
 
-  RegistryReader(String url) {
+  private final String authorization;
+
+  /** @param userInfo {@code user:password} for basic auth */
+  RegistryReader(String url, String userInfo) {
     this.url = url;
+    this.authorization = "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
   }
 
   static int schemaId(byte[] value) {
@@ -99,7 +104,8 @@ final class RegistryReader {
   }
 
   private JsonObject call(HttpRequest.Builder request, String what) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(request.header("Content-Type", CONTENT_TYPE).build(),
+    HttpResponse<String> response = http.send(request.header("Content-Type", CONTENT_TYPE)
+            .header("Authorization", authorization).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("%s: %s", what, response.body()).isEqualTo(200);
     return new JsonObject(response.body());

@@ -37,8 +37,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * with SIGTERM; each topic is read back and decoded by readers that are not ours, driven by the schema the
  * registry returns for the id in each value: Avro's GenericDatumReader, protobuf-java's DynamicMessage, and
  * Jackson for JSON Schema. The stream must keep the JSON contract's behaviour (sessions, funnel, keys,
- * uniqueness, lateness). Then the start-up refusals: a subject whose compatibility rejects the schema
- * (409, exit 2) and a registry nobody answers at (exit 3). One class, one broker and one registry, to keep
+ * uniqueness, lateness). The registry's API takes basic auth, so every worker logs in. Then the start-up
+ * refusals: a subject whose compatibility rejects the schema (409, exit 2), a wrong password (401, exit 2)
+ * and a registry nobody answers at (exit 3). One class, one broker and one registry, to keep
  * CI short.
  */
 class SchemaRegistryFormatsIT {
@@ -47,6 +48,9 @@ class SchemaRegistryFormatsIT {
   private static final int RATE = 300;
   private static final int USERS = 60;
   private static final int MAX_LATE_SECONDS = 12;
+  /** The registry's API takes basic auth: every worker logs in, and a wrong password gets a real 401. */
+  private static final String REGISTRY_USER = "clicks";
+  private static final String REGISTRY_PASSWORD = "s3cret-Reg1stry";
   private static final Pattern ENOUGH = Pattern.compile("Events: ([3-9],\\d{3}|\\d{2,},\\d{3}) generated");
   private static final Pattern FINAL = Pattern.compile("Final totals: (\\d+) generated, (\\d+) acked, (\\d+) failed");
   private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
@@ -82,10 +86,11 @@ class SchemaRegistryFormatsIT {
 
   @BeforeAll
   static void produceEachFormatForAWhile() throws Exception {
-    CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
+    CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(
+        () -> EmbeddedSchemaRegistry.startWithBasicAuth(REGISTRY_USER, REGISTRY_PASSWORD));
     kafka = EmbeddedKafka.start();
     registry = registryStart.join();
-    reader = new RegistryReader(registry.url());
+    reader = new RegistryReader(registry.url(), REGISTRY_USER + ":" + REGISTRY_PASSWORD);
     Map<Format, JvmProcess> workers = new EnumMap<>(Format.class);
     try {
       for (Format f : Format.values()) {
@@ -241,6 +246,17 @@ class SchemaRegistryFormatsIT {
   }
 
   @Test
+  void aWrongPasswordStopsTheStartWithExitTwoNamingTheSettingAndNotThePassword() {
+    String wrong = "n0t-the-Passw0rd";
+    try (JvmProcess worker = worker("json-schema", "clicks-login", registry.url())
+        .env("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_USER + ":" + wrong).start()) {
+      assertThat(worker.waitForExit(Duration.ofSeconds(60))).as(worker.logTail(20)).isEqualTo(2);
+      assertThat(worker.logText()).contains("refused the login (HTTP 401): check SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO")
+          .contains("basic auth as " + REGISTRY_USER + ":****").doesNotContain(wrong);
+    }
+  }
+
+  @Test
   void aRegistryNobodyAnswersAtStopsTheStartWithExitThree() throws Exception {
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
@@ -261,6 +277,7 @@ class SchemaRegistryFormatsIT {
         .env("TOPIC_PARTITIONS", "3")
         .env("VALUE_FORMAT", format)
         .env("SCHEMA_REGISTRY_URL", registryUrl)
+        .env("SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO", REGISTRY_USER + ":" + REGISTRY_PASSWORD)
         .env("EVENTS_PER_SECOND", Integer.toString(RATE))
         .env("NUM_USERS", Integer.toString(USERS))
         .env("LATE_DATA_PERCENTAGE", "10")
