@@ -11,6 +11,7 @@ import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.LateSkew;
 import io.clickstream.worker.truth.TruthRecorder;
 import io.clickstream.worker.truth.TruthTap;
+import io.clickstream.worker.format.ValueEncoding;
 import io.clickstream.worker.publish.GeneratorLoop;
 import io.clickstream.worker.cluster.Holding;
 import io.clickstream.worker.simulation.Behaviour;
@@ -49,6 +50,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final CoordinatorLink.Identity identity;
   private final PrometheusMeterRegistry registry;
   private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
+  /** VALUE_FORMAT with the schema id registered at start. */
+  private final ValueEncoding valueEncoding;
   private WorkerMetrics metrics;
   private HttpServer metricsServer;
   private KafkaProducer<byte[], byte[]> producer;
@@ -66,6 +69,14 @@ public final class WorkerVerticle extends VerticleBase {
   public WorkerVerticle(WorkerConfig config, int partitions, CoordinatorLink.Identity identity,
                         PrometheusMeterRegistry registry,
                         java.util.function.Supplier<java.util.Collection<String>> clusterNodes) {
+    this(config, partitions, identity, registry, clusterNodes, ValueEncoding.JSON);
+  }
+
+  public WorkerVerticle(WorkerConfig config, int partitions, CoordinatorLink.Identity identity,
+                        PrometheusMeterRegistry registry,
+                        java.util.function.Supplier<java.util.Collection<String>> clusterNodes,
+                        ValueEncoding valueEncoding) {
+    this.valueEncoding = valueEncoding;
     this.config = config;
     this.partitions = partitions;
     this.clusterNodes = clusterNodes;
@@ -94,7 +105,7 @@ public final class WorkerVerticle extends VerticleBase {
         truthSettings.latenessSeconds(), config.sessionTimeoutMillis()) : TruthTap.OFF;
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
         new GeneratorLoop.Options(config.recordHeaders(), reuseValues, partitions, truth, config.virtualClock(),
-            config.numUsers(), config.stopDrainSeconds() * 1000L), clock);
+            config.numUsers(), config.stopDrainSeconds() * 1000L, valueEncoding), clock);
     generator.start();
     metrics = new WorkerMetrics(registry, stats, generator, config.metricsPort() != 0);
     Future<Void> control;

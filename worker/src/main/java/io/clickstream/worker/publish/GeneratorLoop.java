@@ -69,7 +69,13 @@ public final class GeneratorLoop implements LeasedGenerator, GeneratorGauges {
    * @param stopDrainMillis how long a stop may wait for held-back late events to fall due (STOP_DRAIN_SECONDS)
    */
   public record Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthTap truth,
-                        VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
+                        VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis,
+                        io.clickstream.worker.format.ValueEncoding valueEncoding) {
+    public Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthTap truth,
+                   VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
+      this(recordHeaders, reuseValueArrays, partitions, truth, virtualClock, defaultPopulation, stopDrainMillis,
+          io.clickstream.worker.format.ValueEncoding.JSON);
+    }
   }
 
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
@@ -88,7 +94,7 @@ public final class GeneratorLoop implements LeasedGenerator, GeneratorGauges {
     this.thread.setDaemon(true);
     this.mailbox = new Mailbox(thread);
     this.sink = new RecordSink(producer, topic, workerId, stats, marks, options.recordHeaders(),
-        options.reuseValueArrays(), thread, clock);
+        options.reuseValueArrays(), thread, clock, options.valueEncoding().newEncoder());
     this.outlet = new EventOutlet(event, marks, stats, truth, lateQueue, sink, () -> holding().epoch());
     WallEventClock.Anchor anchor = WallEventClock.Anchor.of(clock);
     LateDelivery lateDelivery = new LateDelivery(lateQueue, outlet, anchor::millisAt, clock);

@@ -36,7 +36,7 @@ public final class RecordSink {
   private final RecordHeaders recordHeaders;
   private final boolean reuseValueArrays;
   private final byte[] workerIdBytes;
-  private final EventJsonEncoder encoder = new EventJsonEncoder();
+  private final EventEncoder encoder;
   /** The generator thread: a callback run on it was called inside send(). */
   private final Thread owner;
   private final Clock clock;
@@ -52,10 +52,12 @@ public final class RecordSink {
   /**
    * @param reuseValueArrays encode values into reused arrays; only safe when no producer interceptor can
    *     keep a record after send() returns
+   * @param encoder writes the values in VALUE_FORMAT; used only from the generator thread
    */
   public RecordSink(Producer<byte[], byte[]> producer, String topic, String workerId, WorkerStats stats,
                     PartitionMarks marks, RecordHeaders recordHeaders, boolean reuseValueArrays, Thread owner,
-                    Clock clock) {
+                    Clock clock, EventEncoder encoder) {
+    this.encoder = encoder;
     this.producer = producer;
     this.topic = topic;
     this.stats = stats;

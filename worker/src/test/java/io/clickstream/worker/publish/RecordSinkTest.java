@@ -77,7 +77,7 @@ class RecordSinkTest {
   /** Callbacks come on this test's thread, which is not the sink's owner: they count as Kafka's I/O thread's. */
   private RecordSink sink(MockProducer<byte[], byte[]> producer, RecordHeaders headers, int partitions) {
     return new RecordSink(producer, "t", "w1", stats, partitions == PARTITIONS ? marks : new PartitionMarks(partitions),
-        headers, false, new Thread(() -> { }), clock);
+        headers, false, new Thread(() -> { }), clock, new EventJsonEncoder());
   }
 
   private ClickEvent event(int user, long eventTime, long lateDelayMillis) {
@@ -227,7 +227,7 @@ class RecordSinkTest {
     };
     // This thread is the generator's: a callback run on it was called inside send().
     RecordSink sink = new RecordSink(producer, "t", "w1", stats, marks, RecordHeaders.NONE, false,
-        Thread.currentThread(), clock);
+        Thread.currentThread(), clock, new EventJsonEncoder());
     ClickEvent inFlight = event(42, 1_000, 0);
     sink.send(inFlight, clock.nanoTime(), 1_000, 0);
     long[] noneHeld = new long[PARTITIONS];
