@@ -29,7 +29,7 @@ awk -F'\t' '$1 == "clickstream-generator" {print $2}' "$tmp" | sort | uniq -c | 
 echo
 echo "generator thread, inclusive (samples with the method anywhere on the stack, % of the thread's samples):"
 gen=$(awk -F'\t' '$1 == "clickstream-generator"' "$tmp" | wc -l)
-for m in GeneratorLoop.generateOne ClickSimulator.next GeneratorLoop.send EventJsonEncoder.encode Ids.userKey \
+for m in PacedBatches.makeDue ClickSimulator.next EventOutlet.send RecordSink.send EventJsonEncoder.encode Ids.userKey \
          KafkaProducer.send KafkaProducer.doSend RecordAccumulator.append MemoryRecordsBuilder.append \
          KafkaLZ4BlockOutputStream WorkerStats. Recorder.recordValue LongAdder ProducerRecord. Arrays.asList; do
   n=$(awk -F'\t' -v m="$m" '$1 == "clickstream-generator" && index($4, m) > 0' "$tmp" | wc -l)

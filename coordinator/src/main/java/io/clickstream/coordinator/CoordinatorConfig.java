@@ -1,6 +1,5 @@
 package io.clickstream.coordinator;
 
-import io.clickstream.coordinator.api.AllowedHosts;
 import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
 import io.clickstream.protocol.KafkaSettings;

@@ -63,9 +63,9 @@ class DrainingWorkerTest {
     await(() -> held.get("w1").size() == 100 && held.get("w2").isEmpty());
     assertThat(onLoop(() -> coordinator.registry().get("w2").isLive())).as("still live while it drains").isTrue();
 
-    // A later rebalance (a rate change) leaves it out too.
+    // A later rebalance leaves it out too.
     onLoop(() -> {
-      coordinator.setRate(500, 0);
+      coordinator.requestRebalance("test");
       return null;
     });
     await(() -> !coordinator.rebalancing());

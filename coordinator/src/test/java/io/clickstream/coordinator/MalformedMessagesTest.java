@@ -1,5 +1,6 @@
 package io.clickstream.coordinator;
 
+import io.clickstream.coordinator.server.CoordinatorVerticle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.protocol.MetricsSupport;

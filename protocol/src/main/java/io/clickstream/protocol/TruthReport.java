@@ -81,13 +81,17 @@ public record TruthReport(String workerId, String incarnation, long seq, long ep
         throw new MessageFormatException("truth window: byType must have 5 counts, got " + byType.length);
       }
       int from = (int) Fields.integerIn(json, "usersFrom", 0, population);
-      BitSet relative;
-      try {
-        relative = BitSet.valueOf(Base64.getDecoder().decode(Fields.string(json, "users")));
-      } catch (IllegalArgumentException e) {
-        throw new MessageFormatException("truth window: field 'users' is not base64: " + e.getMessage());
-      } catch (MessageFormatException e) {
-        relative = new BitSet();
+      BitSet relative = new BitSet();
+      // "" is a window without users. The longest a population allows is its users' bits in base64: the
+      // general string limit (1 KB) would refuse a window whose users span more than about 6,000.
+      if (!"".equals(json.getValue("users"))) {
+        int maxBytes = population / 8 + 1;
+        String encoded = Fields.string(json, "users", 4 * ((maxBytes + 2) / 3));
+        try {
+          relative = BitSet.valueOf(Base64.getDecoder().decode(encoded));
+        } catch (IllegalArgumentException e) {
+          throw new MessageFormatException("truth window: field 'users' is not base64: " + e.getMessage());
+        }
       }
       // Checked before the shift: a BitSet allocates up to its highest bit, so usersFrom near
       // Integer.MAX_VALUE would cost 256 MB for one set bit.

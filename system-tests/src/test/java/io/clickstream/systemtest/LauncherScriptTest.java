@@ -73,6 +73,7 @@ class LauncherScriptTest {
     Set<String> read = new TreeSet<>();
     Pattern literal = Pattern.compile("\"([A-Z][A-Z0-9_]*[A-Z0-9])\"");
     for (String source : List.of("worker/src/main/java/io/clickstream/worker/WorkerConfig.java",
+        "worker/src/main/java/io/clickstream/worker/format/SchemaRegistryConfig.java",
         "protocol/src/main/java/io/clickstream/protocol/ClusterConfig.java")) {
       Matcher m = literal.matcher(Files.readString(ClusterFixture.ROOT.resolve(source)));
       while (m.find()) {

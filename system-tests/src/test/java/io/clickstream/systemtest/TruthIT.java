@@ -19,7 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ground truth and the perfect watermarks against an independent reading of the topic. A three-minute
+ * The ground truth and the perfect watermarks against an independent reading of the topic. A 100-second
  * run with two workers, a third joining in the middle (users move: a rebalance) and one of the first two
  * leaving later; then everyone stops. A plain consumer recomputes, with its own code, the tumbling windows
  * (counts by type, distinct users, revenue, arrivals after each allowed lateness) and the gap sessions
@@ -74,16 +74,16 @@ class TruthIT {
       JvmProcess w2 = cluster.startWorker(2);
       cluster.awaitCoverage(USERS, List.of("worker-1", "worker-2"), Duration.ofSeconds(120));
       long started = System.currentTimeMillis();
-      ClusterFixture.sleep(50_000);
+      ClusterFixture.sleep(30_000);
       JvmProcess w3 = cluster.startWorker(3);
       cluster.awaitCoverage(USERS, List.of("worker-1", "worker-2", "worker-3"), Duration.ofSeconds(120));
-      while (System.currentTimeMillis() - started < 120_000) {
+      while (System.currentTimeMillis() - started < 60_000) {
         ClusterFixture.sleep(1000);
       }
       w2.signal("TERM");
       assertThat(w2.waitForExit(Duration.ofSeconds(60))).isIn(0, 143);
       cluster.awaitCoverage(USERS, List.of("worker-1", "worker-3"), Duration.ofSeconds(60));
-      while (System.currentTimeMillis() - started < 180_000) {
+      while (System.currentTimeMillis() - started < 100_000) {
         ClusterFixture.sleep(1000);
       }
       w1.signal("TERM");

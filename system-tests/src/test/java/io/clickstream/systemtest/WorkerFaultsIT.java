@@ -193,7 +193,12 @@ class WorkerFaultsIT {
     assertThat(perUser).hasSize(USERS);
     cluster.figure("topic: %,d events, 0 duplicates, longest silence of a user %,d ms, at most %d owner runs",
         end, worstGap, worstRuns);
-    assertThat(worstGap).as("no user silent for more than 10 s").isLessThanOrEqualTo(10_000);
+    // A timing bound, so a loose one: on a quiet machine the longest silence is the freeze's 5-8 s, but a
+    // loaded 2-core machine can split the Hazelcast cluster for a while (a member suspected, then merged
+    // back), and the users then wait for the lease like any lost worker's. That every user stays covered
+    // in every schedule of joins, kills, freezes and splits is what the simulation (ClusterSimulationTest)
+    // proves; here the topic must only show that nobody was dropped for good.
+    assertThat(worstGap).as("no user silent for more than 45 s").isLessThanOrEqualTo(45_000);
     // Up to ten owners in a row are possible here (three registrations at start, then stop, join, leave,
     // freeze, rejoin, join, double kill); producers that interleaved would give hundreds of runs.
     assertThat(worstRuns).isLessThanOrEqualTo(10);

@@ -197,6 +197,7 @@ public final class JvmProcess implements AutoCloseable {
         private Path logFile;
         private Path workingDir;
         private String name;
+        private Path javaLauncher;
 
         private Builder(List<String> target) {
             this.target = target;
@@ -266,9 +267,18 @@ public final class JvmProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Another {@code java} launcher than this JVM's, for a program that needs a newer Java (the
+         * Schema Registry's classes are Java 21).
+         */
+        public Builder java(Path executable) {
+            this.javaLauncher = executable;
+            return this;
+        }
+
         public JvmProcess start() {
             List<String> cmd = new ArrayList<>();
-            cmd.add(javaExecutable().toString());
+            cmd.add((javaLauncher != null ? javaLauncher : javaExecutable()).toString());
             cmd.addAll(jvmArgs);
             if (classpath != null && !classpath.isEmpty()) {
                 cmd.add("-cp");

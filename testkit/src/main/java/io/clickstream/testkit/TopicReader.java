@@ -12,6 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -45,9 +47,22 @@ public final class TopicReader {
      */
     public static long scan(String bootstrap, String topic, long expectedAtLeast, Duration timeout,
                             Consumer<ConsumerRecord<String, String>> sink) {
+        return scan(bootstrap, topic, expectedAtLeast, timeout, sink, new StringDeserializer());
+    }
+
+    /** Like {@link #readAll} with the values as they are stored: for binary formats (Avro, Protobuf). */
+    public static List<ConsumerRecord<String, byte[]>> readAllBytes(String bootstrap, String topic,
+                                                                   int expectedAtLeast, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>(Math.max(16, expectedAtLeast));
+        scan(bootstrap, topic, expectedAtLeast, timeout, records::add, new ByteArrayDeserializer());
+        return records;
+    }
+
+    private static <V> long scan(String bootstrap, String topic, long expectedAtLeast, Duration timeout,
+                                 Consumer<ConsumerRecord<String, V>> sink, Deserializer<V> values) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long count = 0;
-        try (KafkaConsumer<String, String> consumer = newConsumer(bootstrap)) {
+        try (KafkaConsumer<String, V> consumer = newConsumer(bootstrap, values)) {
             List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
             if (partitions.isEmpty()) {
                 return 0;
@@ -55,7 +70,7 @@ public final class TopicReader {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (true) {
-                for (ConsumerRecord<String, String> r : consumer.poll(POLL)) {
+                for (ConsumerRecord<String, V> r : consumer.poll(POLL)) {
                     sink.accept(r);
                     count++;
                 }
@@ -73,7 +88,7 @@ public final class TopicReader {
 
     /** The sum over all partitions of the end offset (the next offset to be written). */
     public static long endOffsetsSum(String bootstrap, String topic) {
-        try (KafkaConsumer<String, String> consumer = newConsumer(bootstrap)) {
+        try (KafkaConsumer<String, String> consumer = newConsumer(bootstrap, new StringDeserializer())) {
             List<TopicPartition> partitions = partitions(consumer, topic);
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist on " + bootstrap);
@@ -83,7 +98,7 @@ public final class TopicReader {
         }
     }
 
-    private static boolean caughtUp(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
+    private static boolean caughtUp(KafkaConsumer<String, ?> consumer, List<TopicPartition> partitions) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
         for (TopicPartition tp : partitions) {
             if (consumer.position(tp, Duration.ofSeconds(10)) < ends.get(tp)) {
@@ -94,7 +109,7 @@ public final class TopicReader {
     }
 
     /** The topic may be created concurrently (auto-creation by the first produce): wait for it. */
-    private static List<TopicPartition> awaitPartitions(KafkaConsumer<String, String> consumer, String topic,
+    private static List<TopicPartition> awaitPartitions(KafkaConsumer<String, ?> consumer, String topic,
                                                         long deadline) {
         while (true) {
             List<TopicPartition> partitions = partitions(consumer, topic);
@@ -110,7 +125,7 @@ public final class TopicReader {
         }
     }
 
-    private static List<TopicPartition> partitions(KafkaConsumer<String, String> consumer, String topic) {
+    private static List<TopicPartition> partitions(KafkaConsumer<String, ?> consumer, String topic) {
         List<PartitionInfo> infos = consumer.listTopics(Duration.ofSeconds(30)).get(topic);
         if (infos == null) {
             return List.of();
@@ -118,17 +133,15 @@ public final class TopicReader {
         return infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
-    private static KafkaConsumer<String, String> newConsumer(String bootstrap) {
+    private static <V> KafkaConsumer<String, V> newConsumer(String bootstrap, Deserializer<V> values) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // A reader must never create the topic it is asked about (with the broker's defaults).
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "testkit-topic-reader");
-        return new KafkaConsumer<>(p);
+        return new KafkaConsumer<>(p, new StringDeserializer(), values);
     }
 }

@@ -4,6 +4,7 @@ import io.clickstream.protocol.ClusterConfig;
 import io.clickstream.protocol.EnvReader;
 import io.clickstream.protocol.KafkaSettings;
 import io.clickstream.protocol.TruthReport;
+import io.clickstream.worker.format.SchemaRegistryConfig;
 import io.clickstream.worker.simulation.LateDelay;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param lateSkew LATE_SKEW as given, checked for syntax; resolved once the partition count is known
  * @param paymentMillis the mean payment step between a CHECKOUT and its PURCHASE (PAYMENT_SECONDS)
  * @param stopDrainSeconds how long a stop waits for held-back late events to fall due (STOP_DRAIN_SECONDS)
+ * @param valueFormat VALUE_FORMAT and the SCHEMA_REGISTRY_* settings
  */
 public record WorkerConfig(String bootstrapServers, String topic, int topicPartitions, int topicReplicationFactor,
                            double eventsPerSecond, int numUsers, int numProducts, double latePercentage,
@@ -38,7 +40,8 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
                            int metricsPort,
                            ClusterConfig cluster, long sessionTimeoutMillis, Truth truth,
                            io.clickstream.worker.publish.VirtualClock virtualClock, String lateSkew,
-                           long paymentMillis, int stopDrainSeconds) {
+                           long paymentMillis, int stopDrainSeconds,
+                           SchemaRegistryConfig valueFormat) {
 
   public WorkerConfig {
     producerProperties = Map.copyOf(producerProperties);
@@ -115,10 +118,12 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
     int metricsPort = env.intIn("METRICS_PORT", 9100, 0, 65535);
     Map<String, String> producer = producerProperties(env, bootstrap);
     ClusterConfig cluster = ClusterConfig.fromEnv(env);
+    SchemaRegistryConfig valueFormat = SchemaRegistryConfig.fromEnv(env);
     env.throwIfInvalid();
     return new WorkerConfig(bootstrap, topic, partitions, replication, rate, users, products, latePct, maxLate,
         sessionTimeout, seed, producer, standalone, workerId, statsLog, grace, kafkaTimeout, lateDelay, recordHeaders,
-        metricsHost, metricsPort, cluster, sessionTimeoutMillis, truth, virtualClock, lateSkew, paymentMillis, stopDrain);
+        metricsHost, metricsPort, cluster, sessionTimeoutMillis, truth, virtualClock, lateSkew, paymentMillis, stopDrain,
+        valueFormat);
   }
 
   /**
@@ -241,6 +246,12 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
   }
 
   /** The producer configuration with secrets masked, for the Starting line. */
+  /** What the Kafka preflight checks and creates. */
+  public io.clickstream.worker.publish.KafkaPreflight.Topic preflightTopic() {
+    return new io.clickstream.worker.publish.KafkaPreflight.Topic(producerProperties, bootstrapServers,
+        kafkaStartupTimeoutSeconds, topic, topicPartitions, topicReplicationFactor, virtualClock, lateSkew);
+  }
+
   public Map<String, String> loggableProducerProperties() {
     return KafkaSettings.masked(producerProperties);
   }
@@ -257,6 +268,7 @@ public record WorkerConfig(String bootstrapServers, String topic, int topicParti
         + (seed.isPresent() ? Long.toString(seed.getAsLong()) : "none") + ", mode="
         + (standalone ? "standalone" : "cluster " + cluster.name() + " via " + cluster.members() + ", "
             + cluster.describeSecret())
+        + ", values=" + valueFormat.describe()
         + ", workerId=" + workerId + ", metrics=" + (metricsPort == 0 ? "off" : metricsHost + ":" + metricsPort)
         + ", producer=" + loggableProducerProperties();
   }

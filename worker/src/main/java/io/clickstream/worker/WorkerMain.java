@@ -7,6 +7,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
 import io.clickstream.protocol.StopSignals;
 import io.clickstream.worker.cluster.CoordinatorLink;
+import io.clickstream.worker.format.SchemaRegistration;
+import io.clickstream.worker.format.ValueEncoding;
 import io.clickstream.worker.publish.KafkaPreflight;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of a worker process. Order matters: configuration, then Kafka, then the cluster, so that a
- * process that cannot work exits non-zero with the reason before any other member sees it.
+ * Entry point of a worker process. Order matters: configuration, then Kafka and the Schema Registry (when
+ * VALUE_FORMAT needs one), then the cluster, so that a process that cannot work exits non-zero with the
+ * reason before any other member sees it.
  */
 public final class WorkerMain {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerMain.class);
@@ -52,7 +55,8 @@ public final class WorkerMain {
     LOG.info("Starting clickstream worker: {}", config.describe());
     int partitions;
     try {
-      partitions = KafkaPreflight.checkLateSkew(config, KafkaPreflight.ensureTopic(config));
+      KafkaPreflight.Topic topic = config.preflightTopic();
+      partitions = KafkaPreflight.checkLateSkew(topic, KafkaPreflight.ensureTopic(topic, io.clickstream.protocol.Clock.SYSTEM));
     } catch (KafkaPreflight.TopicUnsuitableException e) {
       LOG.error("clickstream worker cannot start: {}", e.getMessage());
       System.exit(2);
@@ -66,6 +70,14 @@ public final class WorkerMain {
       System.exit(3);
       return;
     }
+    ValueEncoding valueEncoding;
+    try {
+      valueEncoding = SchemaRegistration.register(config.valueFormat(), config.topic());
+    } catch (SchemaRegistration.RegistrationFailed e) {
+      LOG.error("clickstream worker cannot start: {}", e.getMessage());
+      System.exit(e.exitCode());
+      return;
+    }
     long pid = ProcessHandle.current().pid();
     PrometheusMeterRegistry registry = MetricsSupport.newRegistry("worker");
     Future<Vertx> deployed;
@@ -74,13 +86,14 @@ public final class WorkerMain {
       Vertx vertx = MetricsSupport.builder(registry, new VertxOptions()).build();
       CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), "standalone",
           config.cluster().publicHost(), pid, 0);
-      verticle[0] = new WorkerVerticle(config, partitions, identity, registry, null);
+      verticle[0] = new WorkerVerticle(config, partitions, identity, registry, null, valueEncoding);
       deployed = vertx.deployVerticle(verticle[0]).map(id -> vertx);
     } else {
       deployed = ClusterBootstrap.start(config.cluster(), registry).compose(clustered -> {
         CoordinatorLink.Identity identity = new CoordinatorLink.Identity(config.workerId(), clustered.nodeId(),
             config.cluster().publicHost(), pid, config.metricsPort());
-        verticle[0] = new WorkerVerticle(config, partitions, identity, registry, clustered.clusterManager()::getNodes);
+        verticle[0] = new WorkerVerticle(config, partitions, identity, registry, clustered.clusterManager()::getNodes,
+            valueEncoding);
         return clustered.vertx().deployVerticle(verticle[0]).map(id -> clustered.vertx());
       });
     }

@@ -1,5 +1,6 @@
 package io.clickstream.worker;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.Counters;
 import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.StatsReport;
@@ -9,6 +10,8 @@ import io.clickstream.worker.cluster.TruthChannel;
 import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.LateSkew;
 import io.clickstream.worker.truth.TruthRecorder;
+import io.clickstream.worker.truth.TruthTap;
+import io.clickstream.worker.format.ValueEncoding;
 import io.clickstream.worker.publish.GeneratorLoop;
 import io.clickstream.worker.cluster.Holding;
 import io.clickstream.worker.simulation.Behaviour;
@@ -38,6 +41,8 @@ public final class WorkerVerticle extends VerticleBase {
   private static final long TRUTH_DRAIN_MILLIS = 10_000;
 
   private final WorkerConfig config;
+  /** The one source of time for everything this verticle builds. */
+  private final Clock clock = Clock.SYSTEM;
   /** The topic's partition count, as Kafka reported it at start. */
   private final int partitions;
   private TruthChannel truthChannel;
@@ -45,6 +50,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final CoordinatorLink.Identity identity;
   private final PrometheusMeterRegistry registry;
   private final java.util.function.Supplier<java.util.Collection<String>> clusterNodes;
+  /** VALUE_FORMAT with the schema id registered at start. */
+  private final ValueEncoding valueEncoding;
   private WorkerMetrics metrics;
   private HttpServer metricsServer;
   private KafkaProducer<byte[], byte[]> producer;
@@ -62,6 +69,14 @@ public final class WorkerVerticle extends VerticleBase {
   public WorkerVerticle(WorkerConfig config, int partitions, CoordinatorLink.Identity identity,
                         PrometheusMeterRegistry registry,
                         java.util.function.Supplier<java.util.Collection<String>> clusterNodes) {
+    this(config, partitions, identity, registry, clusterNodes, ValueEncoding.JSON);
+  }
+
+  public WorkerVerticle(WorkerConfig config, int partitions, CoordinatorLink.Identity identity,
+                        PrometheusMeterRegistry registry,
+                        java.util.function.Supplier<java.util.Collection<String>> clusterNodes,
+                        ValueEncoding valueEncoding) {
+    this.valueEncoding = valueEncoding;
     this.config = config;
     this.partitions = partitions;
     this.clusterNodes = clusterNodes;
@@ -71,7 +86,7 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     stats = new WorkerStats(now);
     lastLogMillis = now;
     producer = KafkaProducer.create(vertx, config.producerProperties());
@@ -86,11 +101,11 @@ public final class WorkerVerticle extends VerticleBase {
     boolean reuseValues = !config.producerProperties().containsKey("interceptor.classes");
     WorkerConfig.Truth truthSettings = config.truth();
     // Standalone has no coordinator to merge and publish the truth: recording it would only pile up.
-    TruthRecorder truth = truthSettings.enabled() && !config.standalone() ? new TruthRecorder(truthSettings.windowSeconds() * 1000L,
-        truthSettings.latenessSeconds(), config.sessionTimeoutMillis()) : null;
+    TruthTap truth = truthSettings.enabled() && !config.standalone() ? new TruthRecorder(truthSettings.windowSeconds() * 1000L,
+        truthSettings.latenessSeconds(), config.sessionTimeoutMillis()) : TruthTap.OFF;
     generator = new GeneratorLoop(simulator, producer.unwrap(), config.topic(), config.workerId(), stats,
         new GeneratorLoop.Options(config.recordHeaders(), reuseValues, partitions, truth, config.virtualClock(),
-            config.numUsers(), config.stopDrainSeconds() * 1000L));
+            config.numUsers(), config.stopDrainSeconds() * 1000L, valueEncoding), clock);
     generator.start();
     metrics = new WorkerMetrics(registry, stats, generator, config.metricsPort() != 0);
     Future<Void> control;
@@ -99,17 +114,17 @@ public final class WorkerVerticle extends VerticleBase {
           new Holding(1, new UserRange(1, config.numUsers()), config.eventsPerSecond(), false, config.numUsers())), context)
           .map(accepted -> {
             // No coordinator to renew it: the lease never ends.
-            generator.leaseUntil(System.nanoTime() + Long.MAX_VALUE / 2);
+            generator.leaseUntil(clock.nanoTime() + Long.MAX_VALUE / 2);
             return null;
           });
     } else {
       io.vertx.core.Context context = vertx.getOrCreateContext();
-      CoordinatorLink.Seams seams = new CoordinatorLink.Seams(io.clickstream.protocol.Clock.SYSTEM,
+      CoordinatorLink.Seams seams = new CoordinatorLink.Seams(clock,
           io.clickstream.protocol.Timers.of(vertx), task -> context.runOnContext(v -> task.run()),
           io.clickstream.worker.cluster.CoordinatorChannel.eventBus(vertx),
           () -> new Thread(() -> System.exit(2), "clickstream-duplicate-exit").start());
       link = new CoordinatorLink(seams, generator, identity, config.coordinatorGraceSeconds() * 1000L, clusterNodes);
-      truthChannel = new TruthChannel(vertx);
+      truthChannel = new TruthChannel(vertx, clock);
       control = link.start();
     }
     return control
@@ -231,7 +246,7 @@ public final class WorkerVerticle extends VerticleBase {
       LOG.error("The generator thread died: leaving the cluster's assignments so that the users move elsewhere");
       link.stop();
     }
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     WorkerStats.Interval interval = stats.closeInterval(now);
     lastInterval = interval;
     metrics.interval(interval.millis() <= 0 ? 0 : interval.delta().acked() * 1000.0 / interval.millis());

@@ -105,8 +105,8 @@ class WorkerConfigTest {
   @org.junit.jupiter.api.Test
   void lateSkewPartitionsAreCheckedAgainstTheExistingTopicBeforeJoining() {
     WorkerConfig config = WorkerConfig.fromEnv(Map.of("LATE_SKEW", "partitions:3;7"));
-    assertThat(io.clickstream.worker.publish.KafkaPreflight.checkLateSkew(config, 12)).isEqualTo(12);
-    assertThatThrownBy(() -> io.clickstream.worker.publish.KafkaPreflight.checkLateSkew(config, 4))
+    assertThat(io.clickstream.worker.publish.KafkaPreflight.checkLateSkew(config.preflightTopic(), 12)).isEqualTo(12);
+    assertThatThrownBy(() -> io.clickstream.worker.publish.KafkaPreflight.checkLateSkew(config.preflightTopic(), 4))
         .isInstanceOf(io.clickstream.worker.publish.KafkaPreflight.TopicUnsuitableException.class)
         .hasMessage("LATE_SKEW=partitions:3;7 does not fit topic 'clickstream': LATE_SKEW partition 7 does not exist"
             + " (the topic has 4 partitions)");

@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.api;
 
+import io.clickstream.coordinator.AllowedHosts;
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.CoordinatorConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -60,14 +61,14 @@ public final class HttpApi {
         }
       }
     }
-    router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis())));
+    router.get(STATUS).handler(rc -> json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis())));
     router.get(HISTORY).handler(rc -> json(rc, 200, StatusView.history(coordinator.stats())));
     // The schema's constants, public as the page's own files are: no token needed.
     router.get(META).handler(rc -> json(rc, 200, PageMeta.json()));
     router.get(EVENTS).handler(rc -> {
       stream.open(rc.response());
       rc.response().write("event: status\ndata: "
-          + StatusView.status(coordinator, landing, System.currentTimeMillis()).encode() + "\n\n");
+          + StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()).encode() + "\n\n");
     });
     router.put(RATE).handler(rc -> {
       RateCommand command;
@@ -83,15 +84,15 @@ public final class HttpApi {
       } else if (command instanceof RateCommand.SetRate set) {
         coordinator.setRate(set.eventsPerSecond(), set.rampSeconds());
       }
-      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()));
     });
     router.post(PAUSE).handler(rc -> {
       coordinator.setPaused(true);
-      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()));
     });
     router.post(RESUME).handler(rc -> {
       coordinator.setPaused(false);
-      json(rc, 200, StatusView.status(coordinator, landing, System.currentTimeMillis()));
+      json(rc, 200, StatusView.status(coordinator, landing, coordinator.clock().currentTimeMillis()));
     });
     router.get(METRICS).handler(rc -> rc.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));

@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.api;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.KafkaRefusal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,6 +28,7 @@ public final class KafkaLanding {
   private static final long STUCK_MILLIS = 10_000;
 
   private final Vertx vertx;
+  private final Clock clock;
   private final String topic;
   private final Map<String, String> config;
   private KafkaAdminClient admin;
@@ -45,8 +47,9 @@ public final class KafkaLanding {
    * @param adminProperties the connection and security settings every Kafka client of this process uses
    *     ({@link io.clickstream.protocol.KafkaSettings#adminProperties}); null for no Kafka at all (tests)
    */
-  public KafkaLanding(Vertx vertx, Map<String, String> adminProperties, String topic) {
+  public KafkaLanding(Vertx vertx, Clock clock, Map<String, String> adminProperties, String topic) {
     this.vertx = vertx;
+    this.clock = clock;
     this.topic = topic;
     this.config = adminProperties == null ? null : new HashMap<>(adminProperties);
     if (config != null) {
@@ -61,7 +64,7 @@ public final class KafkaLanding {
     if (admin == null) {
       return;
     }
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     if (inFlight) {
       if (now - inFlightSinceMillis < STUCK_MILLIS) {
         return;
@@ -88,7 +91,7 @@ public final class KafkaLanding {
             return;
           }
           inFlight = false;
-          checkedAtMillis = System.currentTimeMillis();
+          checkedAtMillis = clock.currentTimeMillis();
           if (ar.succeeded()) {
             endOffsetsSum = ar.result();
             if (Boolean.FALSE.equals(reachable)) {

@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.api;
 
+import io.clickstream.coordinator.AllowedHosts;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

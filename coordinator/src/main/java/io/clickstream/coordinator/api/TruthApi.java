@@ -1,6 +1,7 @@
 package io.clickstream.coordinator.api;
 
 import io.clickstream.coordinator.CoordinatorConfig;
+import io.clickstream.coordinator.truth.TruthJson;
 import io.clickstream.coordinator.truth.TruthStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -41,7 +42,7 @@ public final class TruthApi {
         HttpApi.error(rc, 400, "to (" + to + ") is before from (" + from + ")");
         return;
       }
-      HttpApi.json(rc, 200, store.query(from, to, SESSION_LIMIT));
+      HttpApi.json(rc, 200, TruthJson.slice(store.query(from, to, SESSION_LIMIT)));
     });
   }
 

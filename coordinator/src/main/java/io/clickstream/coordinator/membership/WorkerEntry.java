@@ -5,7 +5,7 @@ import io.clickstream.protocol.UserRange;
 
 /**
  * What the coordinator knows of one worker. Mutable, owned by the coordinator's event loop only.
- * Times are System.nanoTime() of the coordinator, except {@code lostAtMillis} (wall clock, for display).
+ * Times are the monotonic time of the coordinator's clock, except {@code lostAtMillis} (wall clock, for display).
  */
 public final class WorkerEntry {
   public enum State { LIVE, LOST }
@@ -21,6 +21,11 @@ public final class WorkerEntry {
   /** What it was last assigned (possibly not yet acknowledged). */
   private UserRange assignedUsers = UserRange.EMPTY;
   private double assignedRate;
+  /**
+   * The rate version ({@code RateController.version}) the worker holds, as its acknowledgements say; 0 when
+   * unknown (it registered holding users). Behind the current one, it is sent a {@code RateChange}.
+   */
+  private long rateVersion;
   private long lostAtMillis;
   private String lostReason;
   /** Stopping: it gets no users, but stays live and reporting until it leaves. */
@@ -70,6 +75,10 @@ public final class WorkerEntry {
     return assignedRate;
   }
 
+  public long rateVersion() {
+    return rateVersion;
+  }
+
   public boolean draining() {
     return draining;
   }
@@ -103,6 +112,7 @@ public final class WorkerEntry {
     heldEpoch = r.heldEpoch();
     lostReason = null;
     draining = false;
+    rateVersion = 0;
   }
 
   void heartbeat(long now) {
@@ -124,9 +134,23 @@ public final class WorkerEntry {
     assignedRate = rate;
   }
 
-  public void acknowledged(UserRange users, long epoch) {
+  /**
+   * It took an assignment: it holds these users at this epoch, at the rate of {@code rateVersion} (an
+   * assignment replaces the rate too, so this is not a maximum).
+   */
+  public void acknowledged(UserRange users, long epoch, long rateVersion) {
     heldUsers = users;
     heldEpoch = epoch;
+    this.rateVersion = rateVersion;
+  }
+
+  /** It applied a rate change that carried {@code version} for the users it holds, at {@code rate}. */
+  public void rateApplied(long version, double rate) {
+    rateVersion = Math.max(rateVersion, version);
+    if (assignedUsers.equals(heldUsers)) {
+      // No assignment in flight: what it holds is what it was last given.
+      assignedRate = rate;
+    }
   }
 
   /** After its lease ran out a lost worker produces nothing: forget what it held. */

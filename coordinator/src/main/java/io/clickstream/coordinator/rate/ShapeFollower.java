@@ -12,10 +12,10 @@ package io.clickstream.coordinator.rate;
  *       the old rate was held longer than planned: they are made up over the next interval.</li>
  * </ul>
  * Changes under 0.2 % are not sent: far inside the ±2 % per 10 s that shapes promise, and each send is
- * a new epoch for every worker. Pure and single-threaded: the time is passed in.
+ * a rate change to every worker. Pure and single-threaded: the time is passed in.
  */
 public final class ShapeFollower {
-  /** Twice a second, as ramps always did: each update costs an assignment to every worker. */
+  /** Twice a second, as ramps always did: each update costs a rate change to every worker. */
   public static final long UPDATE_MILLIS = 500;
 
   private final ActiveShape shape;
@@ -38,7 +38,7 @@ public final class ShapeFollower {
 
   /**
    * @param rate what the workers should hold from now on
-   * @param send false when it is too close to what they hold to be worth an assignment
+   * @param send false when it is too close to what they hold to be worth a rate change
    * @param nextMillis when to update again (wall ms)
    * @param finished the shape is over; {@code rate} is its final rate, held from now on
    */

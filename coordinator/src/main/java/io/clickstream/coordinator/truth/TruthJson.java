@@ -16,7 +16,7 @@ public final class TruthJson {
   private TruthJson() {
   }
 
-  public static JsonObject window(TruthMerger.MergedWindow w) {
+  public static JsonObject window(MergedWindow w) {
     JsonObject byType = new JsonObject();
     long[] counts = w.byType();
     for (int i = 0; i < counts.length; i++) {
@@ -43,6 +43,24 @@ public final class TruthJson {
         .put("session_start", s.start()).put("session_end", s.end())
         .put("session_window_end", s.end() + s.gapMillis()).put("events", s.events())
         .put("purchased", s.purchased()).put("gap_ms", s.gapMillis());
+  }
+
+  /** A record of TOPIC_NAME.watermarks. */
+  public static JsonObject watermark(WatermarkMerger.Watermark w) {
+    return new JsonObject().put("partition", w.partition()).put("watermark", w.watermark()).put("idle", w.idle())
+        .put("published_at", w.publishedAt()).put("max_event_time", w.maxEventTime())
+        .put("last_sent_at", w.lastSentAt());
+  }
+
+  /** GET /api/truth's answer. */
+  public static JsonObject slice(TruthStore.Slice slice) {
+    JsonArray windows = new JsonArray();
+    slice.windows().forEach(w -> windows.add(window(w)));
+    JsonArray sessions = new JsonArray();
+    slice.sessions().forEach(s -> sessions.add(session(s)));
+    return new JsonObject().put("from", slice.from()).put("to", slice.to()).put("windows", windows)
+        .put("sessions", sessions).put("sessionsTruncated", slice.sessionsTruncated())
+        .put("windowsPublished", slice.windowsPublished()).put("sessionsPublished", slice.sessionsPublished());
   }
 
   /** The events' user_id and Kafka key. */

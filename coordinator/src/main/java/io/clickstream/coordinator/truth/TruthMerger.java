@@ -2,10 +2,7 @@ package io.clickstream.coordinator.truth;
 
 import io.clickstream.protocol.TruthReport;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,93 +66,6 @@ public final class TruthMerger {
 
   /** A whole session, as published. */
   public record Session(int user, long start, long end, long events, boolean purchased, long gapMillis) {
-  }
-
-  /** A window being merged, then final. */
-  public static final class MergedWindow {
-    final long start;
-    final long end;
-    final long[] byType = new long[5];
-    final BitSet users = new BitSet();
-    long revenueCents;
-    long[] latenessSeconds = new long[0];
-    long[] arrivingAfter = new long[0];
-    /** worker → [first epoch, last epoch, events]. */
-    final Map<String, long[]> parts = new LinkedHashMap<>();
-    boolean complete = true;
-
-    MergedWindow(long start, long end) {
-      this.start = start;
-      this.end = end;
-    }
-
-    public long start() {
-      return start;
-    }
-
-    public long end() {
-      return end;
-    }
-
-    public long[] byType() {
-      return byType.clone();
-    }
-
-    public long events() {
-      long sum = 0;
-      for (long n : byType) {
-        sum += n;
-      }
-      return sum;
-    }
-
-    public int distinctUsers() {
-      return users.cardinality();
-    }
-
-    public long revenueCents() {
-      return revenueCents;
-    }
-
-    public long[] latenessSeconds() {
-      return latenessSeconds.clone();
-    }
-
-    public long[] arrivingAfter() {
-      return arrivingAfter.clone();
-    }
-
-    public Map<String, long[]> parts() {
-      return parts;
-    }
-
-    /** False when a lost worker may have had events in it that it never reported. */
-    public boolean complete() {
-      return complete;
-    }
-
-    void add(String worker, TruthReport.WindowPart part) {
-      for (int i = 0; i < byType.length; i++) {
-        byType[i] += part.byType()[i];
-      }
-      users.or(part.users());
-      revenueCents += part.revenueCents();
-      if (latenessSeconds.length == 0) {
-        latenessSeconds = part.latenessSeconds().clone();
-        arrivingAfter = new long[latenessSeconds.length];
-      }
-      for (int i = 0; i < Math.min(arrivingAfter.length, part.arrivingAfter().length); i++) {
-        arrivingAfter[i] += part.arrivingAfter()[i];
-      }
-      long events = 0;
-      for (long n : part.byType()) {
-        events += n;
-      }
-      long[] summary = parts.computeIfAbsent(worker, w -> new long[] {Long.MAX_VALUE, 0, 0});
-      summary[0] = Math.min(summary[0], part.firstEpoch());
-      summary[1] = Math.max(summary[1], part.lastEpoch());
-      summary[2] += events;
-    }
   }
 
   /** Merges a report; false when it was already merged (a re-send) or is older than one merged. */
@@ -248,20 +158,20 @@ public final class TruthMerger {
       }
     }
     int before = finalWindows.size() + finalSessions.size();
-    while (!open.isEmpty() && open.firstEntry().getValue().end <= completeBefore) {
+    while (!open.isEmpty() && open.firstEntry().getValue().end() <= completeBefore) {
       MergedWindow w = open.pollFirstEntry().getValue();
       for (long[] bounds : lost.values()) {
-        if (w.end > bounds[0] && w.start < bounds[1]) {
-          w.complete = false;
+        if (w.end() > bounds[0] && w.start() < bounds[1]) {
+          w.incomplete();
         }
       }
       for (WorkerProgress p : workers.values()) {
-        if (w.end <= p.missedBefore) {
-          w.complete = false;
+        if (w.end() <= p.missedBefore) {
+          w.incomplete();
         }
       }
       finalWindows.add(w);
-      lastPublishedStart = Math.max(lastPublishedStart, w.start);
+      lastPublishedStart = Math.max(lastPublishedStart, w.start());
     }
     sessions.settle(sessionClock, finalSessions);
     return finalWindows.size() + finalSessions.size() > before;

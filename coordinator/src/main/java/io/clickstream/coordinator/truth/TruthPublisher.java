@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.truth;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.KafkaRefusal;
 import io.clickstream.protocol.KafkaSettings;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ public final class TruthPublisher {
   }
 
   private final Vertx vertx;
+  private final Clock clock;
   /** KAFKA_PRODUCER_* on the coordinator's defaults: the same security settings as every other client. */
   private final Map<String, String> producerProperties;
   private final List<String> topics;
@@ -41,8 +43,9 @@ public final class TruthPublisher {
   private long failed;
   private long lastFailureLogMillis;
 
-  public TruthPublisher(Vertx vertx, Map<String, String> producerProperties, List<String> topics) {
+  public TruthPublisher(Vertx vertx, Clock clock, Map<String, String> producerProperties, List<String> topics) {
     this.vertx = vertx;
+    this.clock = clock;
     this.producerProperties = Map.copyOf(producerProperties);
     this.topics = List.copyOf(topics);
   }
@@ -104,7 +107,7 @@ public final class TruthPublisher {
   }
 
   private void logFailure(Exception err) {
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     if (now - lastFailureLogMillis > 5000) {
       lastFailureLogMillis = now;
       String refusal = KafkaRefusal.explain(err);

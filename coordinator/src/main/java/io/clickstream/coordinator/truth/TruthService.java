@@ -1,5 +1,6 @@
 package io.clickstream.coordinator.truth;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.TruthReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,8 @@ public final class TruthService {
    */
   static final int MAX_PENDING = 50_000;
 
-  private final TruthMerger merger = new TruthMerger(System.currentTimeMillis());
+  private final Clock clock;
+  private final TruthMerger merger;
   private final TruthStore store;
   private final WatermarkMerger watermarks;
   private final TruthPublisher publisher;
@@ -33,8 +35,10 @@ public final class TruthService {
   private final PendingRecords pending;
 
   /** @param watermarkIdleMillis null when WATERMARKS=off */
-  public TruthService(TruthPublisher publisher, String topic, Long watermarkIdleMillis, TruthStore store) {
-    this.pending = new PendingRecords(MAX_PENDING, System::currentTimeMillis);
+  public TruthService(Clock clock, TruthPublisher publisher, String topic, Long watermarkIdleMillis, TruthStore store) {
+    this.clock = clock;
+    this.merger = new TruthMerger(clock.currentTimeMillis());
+    this.pending = new PendingRecords(MAX_PENDING, clock::currentTimeMillis);
     this.publisher = publisher;
     this.store = store;
     this.truthTopic = truthTopic(topic);
@@ -51,7 +55,7 @@ public final class TruthService {
   }
 
   public void onReport(TruthReport report) {
-    merger.accept(report, System.currentTimeMillis());
+    merger.accept(report, clock.currentTimeMillis());
   }
 
   /** Once a second: settle, publish, and note the workers that were lost. */
@@ -59,9 +63,9 @@ public final class TruthService {
     lostWorkers.forEach(merger::lost);
     merger.settle(liveWorkers, nowMillis);
     List<TruthPublisher.Record> records = new ArrayList<>();
-    for (TruthMerger.MergedWindow w : merger.takeWindows()) {
+    for (MergedWindow w : merger.takeWindows()) {
       JsonObject json = TruthJson.window(w);
-      store.window(json);
+      store.window(w);
       // Stamped with the publication time, not event time: a virtual clock's past event times would fall
       // to the topic's time retention at once.
       records.add(new TruthPublisher.Record(truthTopic, Long.toString(w.start()), json.encode(), nowMillis));
@@ -72,7 +76,7 @@ public final class TruthService {
     }
     for (TruthMerger.Session s : merger.takeSessions()) {
       JsonObject json = TruthJson.session(s);
-      store.session(json);
+      store.session(s);
       records.add(new TruthPublisher.Record(truthTopic, TruthJson.userId(s.user()), json.encode(), nowMillis));
     }
     if (watermarks != null) {
@@ -82,9 +86,9 @@ public final class TruthService {
       bounding.addAll(merger.stillHolding(liveWorkers));
       Map<String, Long> clocks = new HashMap<>();
       bounding.forEach(id -> clocks.put(id, merger.clockOf(id)));
-      for (JsonObject mark : watermarks.merge(bounding, merger.marks(), clocks, nowMillis)) {
-        records.add(new TruthPublisher.Record(watermarkTopic, Integer.toString(mark.getInteger("partition")),
-            mark.encode(), nowMillis));
+      for (WatermarkMerger.Watermark mark : watermarks.merge(bounding, merger.marks(), clocks, nowMillis)) {
+        records.add(new TruthPublisher.Record(watermarkTopic, Integer.toString(mark.partition()),
+            TruthJson.watermark(mark).encode(), nowMillis));
       }
     }
     pending.add(records);

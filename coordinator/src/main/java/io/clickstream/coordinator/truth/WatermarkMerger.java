@@ -1,7 +1,6 @@
 package io.clickstream.coordinator.truth;
 
 import io.clickstream.protocol.TruthReport;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,16 @@ public final class WatermarkMerger {
   private final long idleMillis;
   private long[] published = new long[0];
 
+  /**
+   * One partition's watermark as published (see {@link TruthJson#watermark}).
+   *
+   * @param maxEventTime the largest event time sent to it, null when none
+   * @param lastSentAt when the latest event was sent to it (event time), null when none
+   */
+  public record Watermark(int partition, long watermark, boolean idle, long publishedAt, Long maxEventTime,
+                          Long lastSentAt) {
+  }
+
   public WatermarkMerger(long idleMillis) {
     this.idleMillis = idleMillis;
   }
@@ -24,7 +33,7 @@ public final class WatermarkMerger {
    * One record per partition, or none while a live worker has not reported its bounds yet (its events
    * could be anywhere). {@code clocks} are the workers' event clocks at their last report.
    */
-  public List<JsonObject> merge(Set<String> liveWorkers, Map<String, List<TruthReport.PartitionMark>> marks,
+  public List<Watermark> merge(Set<String> liveWorkers, Map<String, List<TruthReport.PartitionMark>> marks,
                                 Map<String, Long> clocks, long nowMillis) {
     int partitions = 0;
     for (String id : liveWorkers) {
@@ -43,7 +52,7 @@ public final class WatermarkMerger {
       System.arraycopy(published, 0, grown, 0, published.length);
       published = grown;
     }
-    List<JsonObject> out = new ArrayList<>(partitions);
+    List<Watermark> out = new ArrayList<>(partitions);
     for (int p = 0; p < partitions; p++) {
       long watermark = Long.MAX_VALUE;
       long maxEventTime = Long.MIN_VALUE;
@@ -69,11 +78,8 @@ public final class WatermarkMerger {
       // Never backwards: a bound below one already published would mean the guarantee was broken (a worker
       // whose clock is behind), and a consumer's watermark must not regress either.
       published[p] = Math.max(published[p], watermark);
-      JsonObject record = new JsonObject().put("partition", p).put("watermark", published[p])
-          .put("idle", idle).put("published_at", nowMillis);
-      record.put("max_event_time", maxEventTime == Long.MIN_VALUE ? null : maxEventTime);
-      record.put("last_sent_at", lastSent == Long.MIN_VALUE ? null : lastSent);
-      out.add(record);
+      out.add(new Watermark(p, published[p], idle, nowMillis, maxEventTime == Long.MIN_VALUE ? null : maxEventTime,
+          lastSent == Long.MIN_VALUE ? null : lastSent));
     }
     return out;
   }

@@ -50,14 +50,24 @@ class HttpApiTest {
     env.putAll(extraEnv);
     CoordinatorConfig config = CoordinatorConfig.fromEnv(env);
     vertx = Vertx.vertx();
-    WorkerChannel local = assignment -> {
-      assignedRates.put(assignment.workerId(), assignment.eventsPerSecond());
-      return Future.succeededFuture(new AssignmentAck(assignment.workerId(), assignment.epoch(), true));
+    // Holds what it is sent; rate changes (rates, shape steps) come as RateChange for the epoch it holds.
+    WorkerChannel local = new WorkerChannel() {
+      @Override
+      public Future<AssignmentAck> send(io.clickstream.protocol.Assignment assignment) {
+        assignedRates.put(assignment.workerId(), assignment.eventsPerSecond());
+        return Future.succeededFuture(new AssignmentAck(assignment.workerId(), assignment.epoch(), true));
+      }
+
+      @Override
+      public Future<io.clickstream.protocol.RateChange.Ack> send(io.clickstream.protocol.RateChange change) {
+        assignedRates.put(change.workerId(), change.eventsPerSecond());
+        return Future.succeededFuture(new io.clickstream.protocol.RateChange.Ack(change.workerId(), change.epoch(), true));
+      }
     };
     CompletableFuture<HttpServer> started = new CompletableFuture<>();
     vertx.runOnContext(v -> {
       coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, local, "local");
-      KafkaLanding landing = new KafkaLanding(vertx, null, "t");
+      KafkaLanding landing = new KafkaLanding(vertx, io.clickstream.protocol.Clock.SYSTEM, null, "t");
       vertx.createHttpServer()
           .requestHandler(HttpApi.router(vertx, coordinator, config, landing, new StatusStream(), () -> true,
               MetricsSupport.newRegistry("test")))

@@ -48,7 +48,7 @@ class HttpSafetyTest {
     CompletableFuture<HttpServer> started = new CompletableFuture<>();
     vertx.runOnContext(v -> {
       coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, local, "local");
-      Router router = HttpApi.router(vertx, coordinator, config, new KafkaLanding(vertx, null, "t"), new StatusStream(),
+      Router router = HttpApi.router(vertx, coordinator, config, new KafkaLanding(vertx, io.clickstream.protocol.Clock.SYSTEM, null, "t"), new StatusStream(),
           () -> true, MetricsSupport.newRegistry("test"));
       // A handler with a bug, to see what a 500 tells the client.
       router.get("/api/boom").handler(rc -> {

@@ -43,10 +43,10 @@ class KafkaLandingTest {
   void theRightPasswordIsReachableAndAWrongOneIsARefusalNamingTheSetting() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().saslPlainUser("loadgen", "right-pw").start()) {
-      KafkaLanding good = new KafkaLanding(vertx, settings(kafka, "right-pw"), "clickstream");
+      KafkaLanding good = new KafkaLanding(vertx, io.clickstream.protocol.Clock.SYSTEM, settings(kafka, "right-pw"), "clickstream");
       assertThat(check(vertx, good)).containsExactly(true, false, null);
       good.close();
-      KafkaLanding bad = new KafkaLanding(vertx, settings(kafka, "wrong-pw"), "clickstream");
+      KafkaLanding bad = new KafkaLanding(vertx, io.clickstream.protocol.Clock.SYSTEM, settings(kafka, "wrong-pw"), "clickstream");
       Object[] state = check(vertx, bad);
       assertThat(state[0]).isEqualTo(false);
       assertThat(state[1]).isEqualTo(true);

@@ -3,6 +3,8 @@ package io.clickstream.coordinator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.coordinator.CoordinatorConfig;
+import io.clickstream.coordinator.truth.MergedWindow;
+import io.clickstream.coordinator.truth.TruthMerger;
 import io.clickstream.coordinator.truth.TruthStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -53,9 +55,9 @@ class TruthApiTest {
   private static TruthStore store() {
     TruthStore store = new TruthStore(2, 10);
     for (long start = 0; start < 4 * 60_000; start += 60_000) {
-      store.window(new JsonObject().put("kind", "window").put("window_start", start).put("events", start / 1000));
+      store.window(new MergedWindow(start, start + 60_000));
     }
-    store.session(new JsonObject().put("kind", "session").put("session_start", 130_000L));
+    store.session(new TruthMerger.Session(7, 130_000L, 140_000L, 3, false, 30_000));
     return store;
   }
 
@@ -70,6 +72,10 @@ class TruthApiTest {
     JsonObject range = new JsonObject(get("/api/truth?from=120000&to=180000").body());
     assertThat(range.getJsonArray("windows")).hasSize(1);
     assertThat(range.getJsonArray("sessions")).hasSize(1);
+    // Typed in the store, JSON at the edge: the published form of the session.
+    assertThat(range.getJsonArray("sessions").getJsonObject(0).getString("user_id")).isEqualTo("USER_0007");
+    assertThat(range.getJsonArray("sessions").getJsonObject(0).getLong("session_window_end")).isEqualTo(170_000L);
+    assertThat(range.getJsonArray("windows").getJsonObject(0).getLong("window_end")).isEqualTo(180_000L);
     JsonObject iso = new JsonObject(get("/api/truth?from=1970-01-01T00:03:00Z").body());
     assertThat(iso.getJsonArray("windows")).hasSize(1);
     assertThat(iso.getJsonArray("sessions")).isEmpty();

@@ -42,9 +42,9 @@ class TruthMergerTest {
     assertThat(merger.settle(Set.of("a", "b"))).isFalse();
     merger.accept(report("b", 61_000, 61_000, List.of(part(0, 4, 2, 100, new long[] {1, 0}, 3, 4)), List.of(), List.of()));
     assertThat(merger.settle(Set.of("a", "b"))).isTrue();
-    List<TruthMerger.MergedWindow> windows = merger.takeWindows();
+    List<MergedWindow> windows = merger.takeWindows();
     assertThat(windows).hasSize(1);
-    TruthMerger.MergedWindow w = windows.get(0);
+    MergedWindow w = windows.get(0);
     assertThat(w.byType()).containsExactly(9, 0, 0, 0, 3);
     assertThat(w.events()).isEqualTo(12);
     assertThat(w.revenueCents()).isEqualTo(350);
@@ -73,10 +73,10 @@ class TruthMergerTest {
         part(60_000, 1, 0, 0, new long[] {0, 0}, 1)), List.of(), List.of()));
     merger.accept(report("b", 60_000, 60_000, List.of(part(0, 1, 0, 0, new long[] {0, 0}, 2)), List.of(), List.of()));
     merger.settle(Set.of("a", "b"));
-    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(true);
+    assertThat(merger.takeWindows()).extracting(MergedWindow::complete).containsExactly(true);
     merger.lost("b");
     merger.settle(Set.of("a"));
-    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(false);
+    assertThat(merger.takeWindows()).extracting(MergedWindow::complete).containsExactly(false);
   }
 
   @Test
@@ -89,7 +89,7 @@ class TruthMergerTest {
     merger.accept(report("a", 240_000, 240_000, List.of(part(120_000, 1, 0, 0, new long[] {0, 0}, 1)), List.of(),
         List.of()));
     merger.settle(Set.of("a"));
-    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete).containsExactly(false, true);
+    assertThat(merger.takeWindows()).extracting(MergedWindow::complete).containsExactly(false, true);
   }
 
   @Test
@@ -115,7 +115,7 @@ class TruthMergerTest {
         List.of(part(60_000, 2, 0, 0, new long[] {0, 0}, 5)), List.of(), List.of(), List.of());
     assertThat(merger.accept(restarted)).isTrue();
     merger.settle(Set.of("a"));
-    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::events).containsExactly(2L);
+    assertThat(merger.takeWindows()).extracting(MergedWindow::events).containsExactly(2L);
   }
 
   @Test
@@ -131,7 +131,7 @@ class TruthMergerTest {
     }
     merger.settle(Set.of("a"));
     // b reported up to 60 s: the window from 60 s may lack its part; later ones cannot.
-    assertThat(merger.takeWindows()).extracting(TruthMerger.MergedWindow::complete)
+    assertThat(merger.takeWindows()).extracting(MergedWindow::complete)
         .containsExactly(false, true, true, true);
     // b's open continuation will never close: a's cut-short session is not held for it.
     assertThat(merger.takeSessions()).containsExactly(new TruthMerger.Session(9, 1_000, 50_000, 3, false, GAP));

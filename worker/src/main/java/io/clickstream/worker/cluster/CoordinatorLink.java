@@ -1,10 +1,7 @@
 package io.clickstream.worker.cluster;
 
-import io.clickstream.protocol.Assignment;
-import io.clickstream.protocol.AssignmentAck;
 import io.clickstream.protocol.Heartbeat;
 import io.clickstream.protocol.HeartbeatReply;
-import io.clickstream.protocol.MessageFormatException;
 import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.Registration;
 import io.clickstream.protocol.RegistrationReply;
@@ -12,19 +9,18 @@ import io.clickstream.protocol.UserRange;
 import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.Timers;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's side of the protocol, on the event loop: registers, heartbeats every second, applies
- * assignments to the {@link LeasedGenerator} and keeps its {@link Lease} in step. It never blocks: the
- * generator completes an assignment asynchronously and the ack is sent then. Time, timers and transport
+ * The worker's side of the protocol, on the event loop: registers, heartbeats every second, has the
+ * {@link CoordinatorInbox} apply assignments and rate changes to the {@link LeasedGenerator}, and keeps its
+ * {@link Lease} in step. It never blocks: the generator completes a change asynchronously and the ack is
+ * sent then. Time, timers and transport
  * come in through {@link Seams}, so the simulation runs it on fake time and an in-process channel.
  */
 public final class CoordinatorLink {
@@ -56,7 +52,6 @@ public final class CoordinatorLink {
   private boolean draining;
   /** The coordinator refused this worker's id: another live process has it. */
   private boolean refused;
-  private long lastRejectLogMillis;
 
   /** Who this worker is, as told to the coordinator. */
   public record Identity(String workerId, String nodeId, String host, long pid, int metricsPort) {
@@ -84,9 +79,11 @@ public final class CoordinatorLink {
     this.lease = new Lease(TimeUnit.MILLISECONDS.toNanos(graceMillis));
   }
 
-  /** Listens for assignments (waiting until the cluster knows the address), then registers. */
+  /** Listens for assignments and rate changes (waiting until the cluster knows the addresses), then registers. */
   public Future<Void> start() {
-    return channel.listen(identity.workerId(), this::onAssignment).onSuccess(v -> {
+    CoordinatorInbox inbox = new CoordinatorInbox(identity.workerId(), generator, loop, clock,
+        new CoordinatorInbox.Registered(() -> coordinatorId, () -> registration, () -> population));
+    return channel.listen(identity.workerId(), inbox).onSuccess(v -> {
       scheduleBeat();
       register();
     });
@@ -206,7 +203,7 @@ public final class CoordinatorLink {
       lease.revoked();
       generator.revokeLease();
       // Its users may already be someone else's: forget them, so that only a new assignment restarts it.
-      onLoop(generator.release()).onComplete(ar -> register());
+      CoordinatorInbox.onLoop(loop, generator.release()).onComplete(ar -> register());
       return;
     }
     lease.renewed(sentAt, reply.leaseMillis());
@@ -228,70 +225,5 @@ public final class CoordinatorLink {
       pausedForAbsenceLogged = true;
       LOG.warn("Coordinator away for longer than the grace period: paused, waiting for it to come back");
     }
-  }
-
-  private Future<AssignmentAck> onAssignment(Object body) {
-    Assignment assignment;
-    try {
-      assignment = Assignment.fromJson(body);
-      if (!assignment.workerId().equals(identity.workerId())) {
-        throw new MessageFormatException("assignment for " + assignment.workerId() + " sent to " + identity.workerId());
-      }
-    } catch (MessageFormatException e) {
-      return rejectAssignment(400, e.getMessage());
-    }
-    if (registration != null && !assignment.coordinatorId().equals(coordinatorId)) {
-      // The coordinator sends the first assignment right after its registration reply, which may still be
-      // on its way (a slow or loaded member): decide once the registration is answered.
-      return registration.transform(ar -> onAssignment(body));
-    }
-    if (coordinatorId == null || !coordinatorId.equals(assignment.coordinatorId())) {
-      // Only the coordinator this worker registered with may move its users: anyone else on the bus could
-      // otherwise give it users that another worker holds.
-      return rejectAssignment(Protocol.UNKNOWN_SENDER, "assignment from coordinator " + assignment.coordinatorId()
-          + " refused: this worker is registered with " + (coordinatorId == null ? "no coordinator" : coordinatorId));
-    }
-    if (assignment.users().to() > population) {
-      // Checked before anything is sized by it: the simulator and the truth keep arrays per user.
-      return rejectAssignment(400, "assignment: field 'users' must lie in 1.." + population
-          + " (NUM_USERS of coordinator " + coordinatorId + "), got " + assignment.users());
-    }
-    Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
-        assignment.paused(), population);
-    return onLoop(generator.apply(next, assignment.notBeforeMillis()))
-        .map(accepted -> {
-          if (accepted) {
-            coordinatorId = assignment.coordinatorId();
-            LOG.info("Assignment epoch {}: users {} at {} events/s{}", assignment.epoch(), assignment.users(),
-                assignment.eventsPerSecond(), assignment.paused() ? " (paused)" : "");
-          } else {
-            LOG.info("Dropped assignment epoch {}: holding epoch {}", assignment.epoch(), generator.holding().epoch());
-          }
-          return new AssignmentAck(identity.workerId(), generator.holding().epoch(), accepted,
-              generator.latestEventAtApply());
-        });
-  }
-
-  /** A completion from the generator's thread, continued on this link's event loop. */
-  private <T> Future<T> onLoop(CompletionStage<T> stage) {
-    Promise<T> done = Promise.promise();
-    stage.whenComplete((value, err) -> loop.execute(() -> {
-      if (err == null) {
-        done.complete(value);
-      } else {
-        done.fail(err);
-      }
-    }));
-    return done.future();
-  }
-
-  private Future<AssignmentAck> rejectAssignment(int code, String reason) {
-    long now = clock.currentTimeMillis();
-    // A stranger looping on this address must not flood the log; every one still gets its answer.
-    if (now - lastRejectLogMillis > 5000) {
-      lastRejectLogMillis = now;
-      LOG.warn("Rejected an assignment: {}", reason);
-    }
-    return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code, reason));
   }
 }

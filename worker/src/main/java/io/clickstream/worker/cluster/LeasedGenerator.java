@@ -20,6 +20,18 @@ public interface LeasedGenerator {
    */
   CompletableFuture<Boolean> apply(Holding next, long notBeforeMillis);
 
+  /**
+   * Changes the rate and pause of what it holds, moving no users (a {@link io.clickstream.protocol.RateChange}):
+   * completes true once applied, false when it does not hold {@code epoch} (any more). A pause stops
+   * generating and keeps delivering held-back late events, as a paused assignment does.
+   *
+   * <p>Default: refuses every change, for a generator that only takes assignments (the coordinator's next
+   * assignment carries the rate anyway).
+   */
+  default CompletableFuture<Boolean> changeRate(long epoch, double eventsPerSecond, boolean paused) {
+    return CompletableFuture.completedFuture(false);
+  }
+
   /** Forgets every user (they may be someone else's now), keeping the epoch. */
   CompletableFuture<Void> release();
 

@@ -1,5 +1,6 @@
 package io.clickstream.worker.cluster;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.TruthReport;
 import io.vertx.core.Future;
@@ -25,13 +26,15 @@ public final class TruthChannel {
   private static final int MAX_QUEUED = 7200;
 
   private final Vertx vertx;
+  private final Clock clock;
   private final ArrayDeque<TruthReport> queue = new ArrayDeque<>();
   private boolean sending;
   private long failures;
   private long droppedReports;
 
-  public TruthChannel(Vertx vertx) {
+  public TruthChannel(Vertx vertx, Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
   }
 
   public void offer(TruthReport report) {
@@ -56,7 +59,7 @@ public final class TruthChannel {
   /** Completes once everything queued is delivered, or with a failure after {@code timeoutMillis}. */
   public Future<Void> drain(long timeoutMillis) {
     Promise<Void> drained = Promise.promise();
-    long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+    long deadline = clock.nanoTime() + timeoutMillis * 1_000_000L;
     poll(drained, deadline);
     return drained.future();
   }
@@ -65,7 +68,7 @@ public final class TruthChannel {
     sendNext();
     if (queue.isEmpty()) {
       drained.tryComplete();
-    } else if (System.nanoTime() - deadline > 0) {
+    } else if (clock.nanoTime() - deadline > 0) {
       drained.tryFail(queue.size() + " truth reports not acknowledged by the coordinator");
     } else {
       vertx.setTimer(100, id -> poll(drained, deadline));

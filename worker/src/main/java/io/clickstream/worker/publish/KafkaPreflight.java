@@ -1,8 +1,8 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.KafkaRefusal;
 import io.clickstream.protocol.KafkaSettings;
-import io.clickstream.worker.WorkerConfig;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +29,23 @@ public final class KafkaPreflight {
   private KafkaPreflight() {
   }
 
+  /**
+   * What the preflight needs of the worker's configuration, as plain values (this package does not
+   * depend on the configuration's).
+   *
+   * @param producerProperties the effective producer configuration, for the admin client's connection
+   * @param kafkaStartupTimeoutSeconds KAFKA_STARTUP_TIMEOUT_SECONDS
+   * @param virtualClock null on the wall clock
+   * @param lateSkew LATE_SKEW as given
+   */
+  public record Topic(Map<String, String> producerProperties, String bootstrapServers, int kafkaStartupTimeoutSeconds,
+                      String topic, int topicPartitions, int topicReplicationFactor, VirtualClock virtualClock,
+                      String lateSkew) {
+    public Topic {
+      producerProperties = Map.copyOf(producerProperties);
+    }
+  }
+
   /** The broker answered but refused the login or access: a configuration mistake, not an outage. */
   public static final class KafkaRefusedException extends RuntimeException {
     KafkaRefusedException(String message, Throwable cause) {
@@ -44,7 +61,7 @@ public final class KafkaPreflight {
   }
 
   /** Makes sure the topic exists and returns its partition count. */
-  public static int ensureTopic(WorkerConfig config) {
+  public static int ensureTopic(Topic config, Clock clock) {
     Map<String, Object> props = new HashMap<>(KafkaSettings.adminProperties(config.producerProperties()));
     long timeoutMillis = TimeUnit.SECONDS.toMillis(config.kafkaStartupTimeoutSeconds());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeoutMillis);
@@ -52,7 +69,7 @@ public final class KafkaPreflight {
     try (Admin admin = Admin.create(props)) {
       Set<String> topics = admin.listTopics().names().get(timeoutMillis, TimeUnit.MILLISECONDS);
       if (topics.contains(config.topic())) {
-        checkRetention(admin, config, timeoutMillis);
+        checkRetention(admin, config, timeoutMillis, clock.currentTimeMillis());
         int partitions = partitionCount(admin, config.topic(), timeoutMillis);
         LOG.info("Topic '{}' exists with {} partitions", config.topic(), partitions);
         return partitions;
@@ -108,7 +125,7 @@ public final class KafkaPreflight {
    *
    * @return {@code partitions}
    */
-  public static int checkLateSkew(WorkerConfig config, int partitions) {
+  public static int checkLateSkew(Topic config, int partitions) {
     try {
       io.clickstream.worker.simulation.LateSkew.parse(config.lateSkew(), 0, partitions, user -> 0);
     } catch (IllegalArgumentException e) {
@@ -135,7 +152,7 @@ public final class KafkaPreflight {
    * On the virtual clock, an existing topic whose time retention is shorter than the age of START_TIME
    * would silently delete the stream (the record timestamp is the event time): refuse to start.
    */
-  private static void checkRetention(Admin admin, WorkerConfig config, long timeoutMillis)
+  private static void checkRetention(Admin admin, Topic config, long timeoutMillis, long nowMillis)
       throws ExecutionException, InterruptedException, TimeoutException {
     if (config.virtualClock() == null) {
       return;
@@ -146,7 +163,7 @@ public final class KafkaPreflight {
     org.apache.kafka.clients.admin.ConfigEntry entry = admin.describeConfigs(List.of(resource)).all()
         .get(timeoutMillis, TimeUnit.MILLISECONDS).get(resource).get("retention.ms");
     long retention = entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
-    long oldestKept = System.currentTimeMillis() - retention;
+    long oldestKept = nowMillis - retention;
     if (retention >= 0 && config.virtualClock().startMillis() < oldestKept) {
       throw new TopicUnsuitableException("topic '" + config.topic() + "' has retention.ms=" + retention
           + ", so Kafka would delete events timestamped from START_TIME=" + java.time.Instant.ofEpochMilli(

@@ -1,5 +1,6 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.worker.simulation.ClickEvent;
 import java.util.List;
 import java.util.Locale;
@@ -23,13 +24,15 @@ final class LateDelivery {
 
   private final LateEventQueue queue;
   private final Outlet outlet;
-  /** System.nanoTime() to the wall-clock epoch ms the generator stamps. */
+  /** Monotonic time to the wall-clock epoch ms the generator stamps. */
   private final LongUnaryOperator wallMillis;
+  private final Clock clock;
 
-  LateDelivery(LateEventQueue queue, Outlet outlet, LongUnaryOperator wallMillis) {
+  LateDelivery(LateEventQueue queue, Outlet outlet, LongUnaryOperator wallMillis, Clock clock) {
     this.queue = queue;
     this.outlet = outlet;
     this.wallMillis = wallMillis;
+    this.clock = clock;
   }
 
   /** On the wall clock: what is due at {@code nowMillis}, sent now; the send lag counts from the due time. */
@@ -38,7 +41,7 @@ final class LateDelivery {
       return;
     }
     for (ClickEvent late : queue.pollDue(nowMillis, MAX_PER_TURN)) {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       long dueNanosAgo = (nowMillis - late.eventTime - late.lateDelayMillis) * 1_000_000L;
       outlet.send(late, now - dueNanosAgo, wallMillis.applyAsLong(now), 0);
     }
@@ -50,7 +53,7 @@ final class LateDelivery {
    */
   void sendDueVirtual(long time) {
     for (ClickEvent late : queue.pollDue(time, Integer.MAX_VALUE)) {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       outlet.send(late, now, late.eventTime + late.lateDelayMillis, 0);
     }
   }
@@ -59,7 +62,7 @@ final class LateDelivery {
   int sendAllAtDueTimes() {
     List<ClickEvent> held = queue.drainAll();
     for (ClickEvent late : held) {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       outlet.send(late, now, late.eventTime + late.lateDelayMillis, 0);
     }
     return held.size();
@@ -71,7 +74,7 @@ final class LateDelivery {
    * {@code meanwhile} (the loop's commands). Returns how many went out early.
    */
   int drain(long drainNanos, BooleanSupplier forced, Runnable meanwhile, int partitions) {
-    long start = System.nanoTime();
+    long start = clock.nanoTime();
     long deadline = start + drainNanos;
     if (queue.size() > 0) {
       long lastDueIn = Math.max(0, queue.bounds(partitions).maxDueMillis() - wallMillis.applyAsLong(start));
@@ -88,11 +91,11 @@ final class LateDelivery {
       if (wait > 0) {
         LockSupport.parkNanos(this, wait);
       }
-      now = System.nanoTime();
+      now = clock.nanoTime();
     }
     List<ClickEvent> rest = queue.drainAll();
     for (ClickEvent late : rest) {
-      long sendNanos = System.nanoTime();
+      long sendNanos = clock.nanoTime();
       long wall = wallMillis.applyAsLong(sendNanos);
       outlet.send(late, sendNanos, wall, Math.max(1, late.eventTime + late.lateDelayMillis - wall));
     }

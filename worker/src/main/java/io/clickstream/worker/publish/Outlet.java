@@ -10,7 +10,7 @@ interface Outlet {
   /**
    * Sends an event now.
    *
-   * @param intendedNanos when it should have gone out (System.nanoTime()), for the send lag
+   * @param intendedNanos when it should have gone out (monotonic ns), for the send lag
    * @param earlyMillis how long before its due time a held-back event goes out; 0 when on time
    */
   void send(ClickEvent e, long intendedNanos, long processingTime, long earlyMillis);

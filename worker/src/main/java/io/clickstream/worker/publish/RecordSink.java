@@ -1,5 +1,6 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.protocol.Clock;
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.stats.WorkerStats;
 import io.clickstream.worker.truth.PartitionMarks;
@@ -35,12 +36,13 @@ public final class RecordSink {
   private final RecordHeaders recordHeaders;
   private final boolean reuseValueArrays;
   private final byte[] workerIdBytes;
-  private final EventJsonEncoder encoder = new EventJsonEncoder();
+  private final EventEncoder encoder;
   /** The generator thread: a callback run on it was called inside send(). */
   private final Thread owner;
+  private final Clock clock;
   private Header[] headers;
   /**
-   * When the send in progress started (System.nanoTime()), 0 when none: a send() blocked on a full buffer
+   * When the send in progress started (the clock's nanoTime()), 0 when none: a send() blocked on a full buffer
    * records no lag until it returns, so the stats read this to show a stall while it lasts. Written with
    * lazySet: no fence on the hot path, and a reader a moment late is fine.
    */
@@ -50,9 +52,12 @@ public final class RecordSink {
   /**
    * @param reuseValueArrays encode values into reused arrays; only safe when no producer interceptor can
    *     keep a record after send() returns
+   * @param encoder writes the values in VALUE_FORMAT; used only from the generator thread
    */
   public RecordSink(Producer<byte[], byte[]> producer, String topic, String workerId, WorkerStats stats,
-                    PartitionMarks marks, RecordHeaders recordHeaders, boolean reuseValueArrays, Thread owner) {
+                    PartitionMarks marks, RecordHeaders recordHeaders, boolean reuseValueArrays, Thread owner,
+                    Clock clock, EventEncoder encoder) {
+    this.encoder = encoder;
     this.producer = producer;
     this.topic = topic;
     this.stats = stats;
@@ -61,6 +66,7 @@ public final class RecordSink {
     this.reuseValueArrays = reuseValueArrays;
     this.workerIdBytes = workerId.getBytes(StandardCharsets.UTF_8);
     this.owner = owner;
+    this.clock = clock;
     this.headers = headersFor(0);
   }
 
@@ -85,7 +91,7 @@ public final class RecordSink {
     // watermark bookkeeping knows it before the send completes.
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, marks.partitions() == 1 ? null : partition,
         e.eventTime, e.key, value, headersOf(e, earlyMillis));
-    long sendStart = System.nanoTime();
+    long sendStart = clock.nanoTime();
     stats.sendLag(sendStart - intendedNanos);
     sendingSince.lazySet(sendStart);
     try {
@@ -99,7 +105,7 @@ public final class RecordSink {
           marks.completed(partition);
         }
         if (error == null) {
-          stats.acked(System.nanoTime() - sendStart);
+          stats.acked(clock.nanoTime() - sendStart);
         } else {
           failed(error);
         }
@@ -116,7 +122,7 @@ public final class RecordSink {
   /** How long the send in progress has been blocked, in ms; 0 when not sending. */
   public double sendStallMillis() {
     long since = sendingSince.get();
-    return since == 0 ? 0 : Math.max(0, System.nanoTime() - since) / 1e6;
+    return since == 0 ? 0 : Math.max(0, clock.nanoTime() - since) / 1e6;
   }
 
   /**
@@ -129,7 +135,7 @@ public final class RecordSink {
 
   private void failed(Throwable error) {
     stats.failed(error);
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     // Failures come in bursts (a broker outage fails thousands); log the first and then every 5 s.
     if (now - lastFailureLogNanos > TimeUnit.SECONDS.toNanos(5) || lastFailureLogNanos == 0) {
       lastFailureLogNanos = now;

@@ -12,19 +12,9 @@ import io.clickstream.protocol.UserRange;
  * on the virtual clock the turn passes). A CHECKOUT is followed by its PURCHASE after a payment step
  * ({@link Behaviour#paymentDelayMillis}); while paying, the user does nothing else.
  *
- * <p>Per-user state is one {@code long} of random state, one {@code long} of last event time, one
- * {@code double} of cumulative activity weight, and a {@link Session} object only while the user is in
- * a session.
+ * <p>Per-user state lives in a {@link UserSlice}.
  */
 public final class ClickSimulator {
-  /** Heaviest user is at most this many times as active as the lightest. */
-  private static final double MAX_ACTIVITY = 30.0;
-  /**
-   * On the wall clock, how many users to pick by activity before taking the next free one in order, when
-   * each one picked is paying or acted in this millisecond already.
-   */
-  private static final int MAX_PICKS = 8;
-
   private final Catalog catalog;
   private final Behaviour behaviour;
   private final long seed;
@@ -35,17 +25,10 @@ public final class ClickSimulator {
    */
   private final boolean seedExact;
 
-  private UserRange users = UserRange.EMPTY;
-  private long[] userRandom = new long[0];
-  /** Each user's last event time (epoch ms), 0 before its first: the next one must be later. */
-  private long[] lastEventMillis = new long[0];
-  private Session[] sessions = new Session[0];
-  /** Cumulative activity weights of the slice, for picking the next user by binary search. */
-  private double[] cumulativeActivity = new double[0];
-  private final long[] pickRandom = new long[1];
+  private UserSlice slice = UserSlice.EMPTY;
   private final Payments payments = new Payments();
   private int openSessions;
-  /** Wall-clock turns given up because every user picked was busy (see {@link #MAX_PICKS}). */
+  /** Wall-clock turns given up because every user was busy (see {@link UserSlice#pickFree}). */
   private long skippedTurns;
 
   public ClickSimulator(Catalog catalog, Behaviour behaviour, long seed) {
@@ -79,37 +62,8 @@ public final class ClickSimulator {
     if (payments.hasUserOutside(newUsers)) {
       throw new IllegalStateException("payments of users outside " + newUsers + " are still in progress");
     }
-    int size = newUsers.size();
-    long[] newRandom = new long[size];
-    long[] newLast = new long[size];
-    Session[] newSessions = new Session[size];
-    double[] newCumulative = new double[size];
-    int open = 0;
-    double sum = 0;
-    for (int i = 0; i < size; i++) {
-      int user = newUsers.from() + i;
-      if (users.contains(user)) {
-        int old = user - users.from();
-        newRandom[i] = userRandom[old];
-        newLast[i] = lastEventMillis[old];
-        newSessions[i] = sessions[old];
-        if (newSessions[i] != null) {
-          open++;
-        }
-      } else {
-        newRandom[i] = SplitMix.seedFor(seed, user, seedExact ? 0 : epoch);
-        newLast[i] = notBeforeMillis;
-      }
-      sum += activity(user);
-      newCumulative[i] = sum;
-    }
-    users = newUsers;
-    userRandom = newRandom;
-    lastEventMillis = newLast;
-    sessions = newSessions;
-    cumulativeActivity = newCumulative;
-    openSessions = open;
-    pickRandom[0] = SplitMix.seedFor(seed, 0x9_1C4EL, epoch);
+    slice = slice.reassign(newUsers, seed, epoch, seedExact ? 0 : epoch, notBeforeMillis);
+    openSessions = slice.openSessions();
   }
 
   /** The seed-exact mode's picker over the whole population, from the same seed and activity weights. */
@@ -122,11 +76,11 @@ public final class ClickSimulator {
   }
 
   public UserRange users() {
-    return users;
+    return slice.users;
   }
 
   public boolean hasUsers() {
-    return !users.isEmpty();
+    return !slice.users.isEmpty();
   }
 
   /** How many users are paying: between a CHECKOUT and its PURCHASE. */
@@ -147,7 +101,7 @@ public final class ClickSimulator {
   public long earliestPendingPurchaseMillis() {
     long earliest = Long.MAX_VALUE;
     for (int user : payments.users()) {
-      earliest = Math.min(earliest, lastEventMillis[user - users.from()] + 1);
+      earliest = Math.min(earliest, slice.lastEventMillis[user - slice.users.from()] + 1);
     }
     return earliest;
   }
@@ -189,45 +143,28 @@ public final class ClickSimulator {
    * so a few users generate much of the traffic, as in a real shop.
    */
   public double activity(int user) {
-    return activity(seed, user);
+    return ActivityWeights.of(seed, user);
   }
 
-  static double activity(long seed, int user) {
-    double u = (SplitMix.mix(seed ^ SplitMix.mix(user * 0x2545F4914F6CDD1DL)) >>> 11) * 0x1.0p-53;
-    return Math.min(MAX_ACTIVITY, 1.0 / Math.sqrt(1.0 - u));
-  }
 
   /**
    * Fills {@code out} with the next event of the slice at time {@code now} (epoch ms), on the wall clock:
    * a PURCHASE whose payment is over, or else the action of a user picked by activity who is not paying
-   * and has not acted at {@code now} yet. After {@link #MAX_PICKS} busy picks, the next free user after
-   * the last pick, so that the rate holds even when most users are busy (a small population at a high
-   * rate; the activity skew then flattens). Returns false, with {@code out} untouched, only when every
+   * and has not acted at {@code now} yet ({@link UserSlice#pickFree}). Returns false, with {@code out} untouched, only when every
    * user of the slice is busy in this millisecond: the caller keeps the turn for the next one.
    */
   public boolean next(long now, ClickEvent out) {
-    if (users.isEmpty()) {
+    if (slice.users.isEmpty()) {
       throw new IllegalStateException("no users assigned");
     }
     if (payments.nextDueMillis() <= now) {
       completeNextPayment(now, out);
       return true;
     }
-    int index = 0;
-    for (int pick = 0; pick < MAX_PICKS; pick++) {
-      index = pickIndex();
-      if (canAct(index, now)) {
-        act(users.from() + index, now, out);
-        return true;
-      }
-    }
-    int size = users.size();
-    for (int step = 1; step < size; step++) {
-      int next = (index + step) % size;
-      if (canAct(next, now)) {
-        act(users.from() + next, now, out);
-        return true;
-      }
+    int index = slice.pickFree(now);
+    if (index >= 0) {
+      act(slice.users.from() + index, now, out);
+      return true;
     }
     skippedTurns++;
     return false;
@@ -240,24 +177,19 @@ public final class ClickSimulator {
    * already: the turn passes, and that depends only on the user's own history.
    */
   public boolean actAs(int user, long now, ClickEvent out) {
-    if (!users.contains(user)) {
-      throw new IllegalStateException("user " + user + " is not held (" + users + ")");
+    if (!slice.users.contains(user)) {
+      throw new IllegalStateException("user " + user + " is not held (" + slice.users + ")");
     }
-    if (!canAct(user - users.from(), now)) {
+    if (!slice.canAct(user - slice.users.from(), now)) {
       return false;
     }
     act(user, now, out);
     return true;
   }
 
-  private boolean canAct(int index, long now) {
-    Session session = sessions[index];
-    return lastEventMillis[index] < now && (session == null || !session.checkedOut);
-  }
-
   private void act(int user, long now, ClickEvent out) {
-    int index = user - users.from();
-    Session session = sessions[index];
+    int index = user - slice.users.from();
+    Session session = slice.sessions[index];
     // A pause of exactly the timeout ends the session too: the same boundary as a session window (and the truth).
     if (session == null || now - session.lastActivityMillis >= behaviour.sessionTimeoutMillis()) {
       view(index, openSession(index, now), out);
@@ -265,13 +197,13 @@ public final class ClickSimulator {
       choose(index, session, out, now);
     }
     // choose() may have abandoned the session and opened another: read it again.
-    session = sessions[index];
+    session = slice.sessions[index];
     session.lastActivityMillis = now;
     fill(out, index, user, session, now);
   }
 
   private void choose(int index, Session session, ClickEvent out, long now) {
-    double u = SplitMix.nextDouble(userRandom, index);
+    double u = SplitMix.nextDouble(slice.random, index);
     Behaviour b = behaviour;
     if (session.cartSize == 0) {
       if (u < b.viewEmpty()) {
@@ -288,7 +220,7 @@ public final class ClickSimulator {
     } else if (u < b.viewCart() + b.addCart()) {
       add(index, session, out);
     } else if (u < b.viewCart() + b.addCart() + b.removeCart()) {
-      int slot = SplitMix.nextInt(userRandom, index, session.cartSize);
+      int slot = SplitMix.nextInt(slice.random, index, session.cartSize);
       out.type = EventType.REMOVE_FROM_CART;
       out.product = session.cart[slot];
       out.priceCents = catalog.priceCents(out.product);
@@ -298,7 +230,7 @@ public final class ClickSimulator {
       out.product = session.cart[0];
       out.priceCents = session.cartTotalCents(catalog);
       session.checkedOut = true;
-      payments.start(users.from() + index, now + behaviour.paymentDelayMillis(SplitMix.nextDouble(userRandom, index)));
+      payments.start(slice.users.from() + index, now + behaviour.paymentDelayMillis(SplitMix.nextDouble(slice.random, index)));
     } else {
       abandonAndView(index, out);
     }
@@ -311,7 +243,7 @@ public final class ClickSimulator {
   }
 
   private void view(int index, Session session, ClickEvent out) {
-    int product = catalog.productAt(SplitMix.nextDouble(userRandom, index));
+    int product = catalog.productAt(SplitMix.nextDouble(slice.random, index));
     session.lastViewedProduct = product;
     out.type = EventType.VIEW;
     out.product = product;
@@ -324,9 +256,9 @@ public final class ClickSimulator {
       view(index, session, out);
       return;
     }
-    int product = session.lastViewedProduct != 0 && SplitMix.nextDouble(userRandom, index) < 0.7
+    int product = session.lastViewedProduct != 0 && SplitMix.nextDouble(slice.random, index) < 0.7
         ? session.lastViewedProduct
-        : catalog.productAt(SplitMix.nextDouble(userRandom, index));
+        : catalog.productAt(SplitMix.nextDouble(slice.random, index));
     session.cart[session.cartSize++] = product;
     out.type = EventType.ADD_TO_CART;
     out.product = product;
@@ -334,28 +266,28 @@ public final class ClickSimulator {
   }
 
   private void purchase(int user, long time, ClickEvent out) {
-    int index = user - users.from();
-    Session session = sessions[index];
+    int index = user - slice.users.from();
+    Session session = slice.sessions[index];
     out.type = EventType.PURCHASE;
     out.product = session.cart[0];
     out.priceCents = session.cartTotalCents(catalog);
     // Strictly after the CHECKOUT, whatever cut the payment short.
-    long now = Math.max(time, lastEventMillis[index] + 1);
+    long now = Math.max(time, slice.lastEventMillis[index] + 1);
     session.lastActivityMillis = now;
     fill(out, index, user, session, now);
     // The purchase completes the session: the user's next action opens a new one.
-    sessions[index] = null;
+    slice.sessions[index] = null;
     openSessions--;
   }
 
   private Session openSession(int index, long now) {
-    long hi = uuidHi(SplitMix.nextLong(userRandom, index));
-    long lo = uuidLo(SplitMix.nextLong(userRandom, index));
+    long hi = SplitMix.nextUuidHi(slice.random, index);
+    long lo = SplitMix.nextUuidLo(slice.random, index);
     Session session = new Session(hi, lo, now);
-    if (sessions[index] == null) {
+    if (slice.sessions[index] == null) {
       openSessions++;
     }
-    sessions[index] = session;
+    slice.sessions[index] = session;
     return session;
   }
 
@@ -363,48 +295,15 @@ public final class ClickSimulator {
     out.user = user;
     out.sessionHi = session.idHi;
     out.sessionLo = session.idLo;
-    out.eventHi = uuidHi(SplitMix.nextLong(userRandom, index));
-    out.eventLo = uuidLo(SplitMix.nextLong(userRandom, index));
+    out.eventHi = SplitMix.nextUuidHi(slice.random, index);
+    out.eventLo = SplitMix.nextUuidLo(slice.random, index);
     out.eventTime = now;
-    lastEventMillis[index] = now;
-    double lateDraw = SplitMix.nextDouble(userRandom, index);
+    slice.lastEventMillis[index] = now;
+    double lateDraw = SplitMix.nextDouble(slice.random, index);
     if (lateDraw < lateSkew.probabilityFor(user, behaviour.lateProbability())) {
-      out.lateDelayMillis = behaviour.lateDelay().sampleMillis(SplitMix.nextDouble(userRandom, index));
+      out.lateDelayMillis = behaviour.lateDelay().sampleMillis(SplitMix.nextDouble(slice.random, index));
     } else {
       out.lateDelayMillis = 0;
     }
-  }
-
-  private int pickIndex() {
-    return weightedIndex(cumulativeActivity, SplitMix.nextDouble(pickRandom, 0));
-  }
-
-  /**
-   * The index i whose weight interval holds {@code u} (uniform in [0, 1)) scaled to the total: the first
-   * i with {@code cumulative[i] > u * total}, by binary search. Shared with {@link PopulationPicker}.
-   */
-  static int weightedIndex(double[] cumulative, double u) {
-    double target = u * cumulative[cumulative.length - 1];
-    int lo = 0;
-    int hi = cumulative.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] <= target) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  /** Sets the RFC 4122 version 4 bits. */
-  static long uuidHi(long bits) {
-    return (bits & ~0xF000L) | 0x4000L;
-  }
-
-  /** Sets the RFC 4122 variant bits. */
-  static long uuidLo(long bits) {
-    return (bits & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
   }
 }

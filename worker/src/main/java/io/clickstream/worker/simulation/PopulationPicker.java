@@ -17,7 +17,7 @@ public final class PopulationPicker {
     cumulativeActivity = new double[population];
     double sum = 0;
     for (int i = 0; i < population; i++) {
-      sum += ClickSimulator.activity(seed, i + 1);
+      sum += ActivityWeights.of(seed, i + 1);
       cumulativeActivity[i] = sum;
     }
     random[0] = SplitMix.seedFor(seed, 0x9_1C4EL, -1);
@@ -29,6 +29,6 @@ public final class PopulationPicker {
 
   /** The user (1-based) who acts in the next slot. */
   public int next() {
-    return ClickSimulator.weightedIndex(cumulativeActivity, SplitMix.nextDouble(random, 0)) + 1;
+    return ActivityWeights.weightedIndex(cumulativeActivity, SplitMix.nextDouble(random, 0)) + 1;
   }
 }

@@ -38,4 +38,14 @@ public final class SplitMix {
   public static int nextInt(long[] state, int index, int bound) {
     return (int) (((nextLong(state, index) >>> 32) * bound) >>> 32);
   }
+
+  /** The high half of a random RFC 4122 version 4 UUID (its version bits set). */
+  public static long nextUuidHi(long[] state, int index) {
+    return (nextLong(state, index) & ~0xF000L) | 0x4000L;
+  }
+
+  /** The low half of a random RFC 4122 UUID (its variant bits set). */
+  public static long nextUuidLo(long[] state, int index) {
+    return (nextLong(state, index) & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+  }
 }

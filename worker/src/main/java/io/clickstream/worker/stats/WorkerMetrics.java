@@ -1,6 +1,5 @@
 package io.clickstream.worker.stats;
 
-import io.clickstream.worker.publish.GeneratorLoop;
 import io.clickstream.worker.simulation.EventType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,7 +10,7 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The worker's Prometheus meters. Counters and gauges read the live {@link WorkerStats} and
- * {@link GeneratorLoop} when scraped (nothing extra on the hot path); only the acknowledgement latency
+ * {@link GeneratorGauges} when scraped (nothing extra on the hot path); only the acknowledgement latency
  * histogram is recorded per event.
  */
 public final class WorkerMetrics {
@@ -21,7 +20,7 @@ public final class WorkerMetrics {
    * @param latencyHistogram record the per-event latency histogram; only worth its cost (on the Kafka
    *     I/O thread) when the metrics are actually served
    */
-  public WorkerMetrics(MeterRegistry registry, WorkerStats stats, GeneratorLoop generator, boolean latencyHistogram) {
+  public WorkerMetrics(MeterRegistry registry, WorkerStats stats, GeneratorGauges generator, boolean latencyHistogram) {
     for (EventType type : EventType.values()) {
       FunctionCounter.builder("clickstream.events.generated", stats, s -> s.count(type))
           .description("Events generated, by event type").tag("type", type.name()).register(registry);

@@ -21,7 +21,7 @@ import java.util.Map;
  * sessions are followed when an event is generated, in each user's event-time order. A window is final
  * here once nothing this worker still holds or will generate can fall into it.
  */
-public final class TruthRecorder {
+public final class TruthRecorder implements TruthTap {
   private static final int TYPES = EventType.values().length;
 
   private final long windowMillis;
@@ -75,6 +75,7 @@ public final class TruthRecorder {
    * Takes a new slice of users. A user leaving ends its open session as a handover (the next owner may
    * continue it); a user arriving is marked taken over, so its first session here says it may continue.
    */
+  @Override
   public void assign(UserRange next) {
     int size = next.size();
     long[] start = new long[size];
@@ -113,6 +114,7 @@ public final class TruthRecorder {
   }
 
   /** Follows the user's session; events of one user come here in event-time order. */
+  @Override
   public void generated(ClickEvent e) {
     int i = e.user - users.from();
     if (i < 0 || i >= users.size()) {
@@ -138,6 +140,7 @@ public final class TruthRecorder {
   }
 
   /** Counts an event into its window as it is sent at {@code processingTime}. */
+  @Override
   public void sent(ClickEvent e, long processingTime, long epoch) {
     long start = Math.floorDiv(e.eventTime, windowMillis) * windowMillis;
     Window w = recent;
@@ -167,6 +170,7 @@ public final class TruthRecorder {
    * Closes the sessions whose gap has passed at {@code clock} and hands over every window that ends at
    * or before {@code completeBefore}: the earliest event time this worker may still send.
    */
+  @Override
   public Cut cut(long clock, long completeBefore) {
     for (int i = 0; i < users.size(); i++) {
       if (sessionEvents[i] > 0 && clock - sessionLast[i] >= gapMillis) {
@@ -177,6 +181,7 @@ public final class TruthRecorder {
   }
 
   /** The worker stops: every window is final, and every open session is handed over to whoever comes next. */
+  @Override
   public Cut finish() {
     for (int i = 0; i < users.size(); i++) {
       if (sessionEvents[i] > 0) {

@@ -22,10 +22,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A stranger on the bus sends a worker assignments with extreme values: the real worker verticle on a
- * (non-clustered) Vert.x, registered with a coordinator played by the test. Every assignment that is not
- * from its coordinator or not within its population is refused with an error naming the field and the
- * value, before anything is sized by it, and the worker keeps what it held.
+ * A stranger on the bus sends a worker assignments and rate changes with extreme values: the real worker
+ * verticle on a (non-clustered) Vert.x, registered with a coordinator played by the test. Every message
+ * that is not from its coordinator, not for this worker or not within bounds is refused with an error
+ * naming the field and the value, before anything is sized by it, and the worker keeps what it held.
  */
 class HostileAssignmentsTest {
   private static final String COORDINATOR = "coordinator-c1";
@@ -96,11 +96,47 @@ class HostileAssignmentsTest {
     };
   }
 
+  static Object[][] hostileRateChanges() {
+    return new Object[][] {
+        {"another coordinator", rateChange(a -> a.put("coordinatorId", "coordinator-evil")), Protocol.UNKNOWN_SENDER,
+            "rate change from coordinator coordinator-evil refused: this worker is registered with coordinator-c1"},
+        {"for another worker", rateChange(a -> a.put("workerId", "w2")), 400, "rate change for w2 sent to w1"},
+        {"epoch 0", rateChange(a -> a.put("epoch", 0)), 400, "'epoch' must be from 1"},
+        {"epoch near Long.MAX_VALUE", rateChange(a -> a.put("epoch", Long.MAX_VALUE - 1)), 400,
+            "'epoch' must be from 1 to 9007199254740992, got 9223372036854775806"},
+        {"seq 0", rateChange(a -> a.put("seq", 0)), 400, "'seq' must be from 1"},
+        {"a fractional seq", rateChange(a -> a.put("seq", 2.5)), 400, "'seq' must be an integer, got 2.5"},
+        {"NaN rate", rateChange(a -> a.put("eventsPerSecond", Double.NaN)), 400,
+            "'eventsPerSecond' must be a finite number, got NaN"},
+        {"a trillion events a second", rateChange(a -> a.put("eventsPerSecond", 1e12)), 400,
+            "'eventsPerSecond' must be from 0.0 to 1.0E8, got 1.0E12"},
+        {"negative rate", rateChange(a -> a.put("eventsPerSecond", -1.0)), 400, "'eventsPerSecond' must be from 0.0"},
+        {"paused of the wrong type", rateChange(a -> a.put("paused", "no")), 400, "'paused' must be true or false"},
+        {"an assignment sent as a rate change", assignment(2, a -> { }), 400, "'seq' must be an integer, got null"},
+        {"not JSON", "faster please", 400, "body must be a JSON object"},
+    };
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostile")
   void everyHostileAssignmentIsRefusedByNameAndTheWorkerKeepsWhatItHeld(String name, Object body, int code,
                                                                         String message) throws Exception {
-    Throwable failure = request(body);
+    refusedAndNothingChanged(Protocol.assignAddress("w1"), body, code, message);
+  }
+
+  /** Each would unpause the worker at a million events a second if it were taken. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileRateChanges")
+  void everyHostileRateChangeIsRefusedByNameAndTheWorkerKeepsItsRate(String name, Object body, int code,
+                                                                     String message) throws Exception {
+    refusedAndNothingChanged(Protocol.rateAddress("w1"), body, code, message);
+    assertThat(lastStats.get().getDouble("targetRate")).isZero();
+    assertThat(lastStats.get().getBoolean("producing")).isFalse();
+  }
+
+  private static void refusedAndNothingChanged(String address, Object body, int code, String message)
+      throws Exception {
+    Throwable failure = request(address, body);
     assertThat(failure).as("a reply that refuses").isInstanceOf(ReplyException.class);
     ReplyException reply = (ReplyException) failure;
     assertThat(reply.failureType()).as(reply.getMessage()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
@@ -125,13 +161,26 @@ class HostileAssignmentsTest {
   }
 
   private static Throwable request(Object body) throws Exception {
+    return request(Protocol.assignAddress("w1"), body);
+  }
+
+  private static Throwable request(String address, Object body) throws Exception {
     try {
-      vertx.eventBus().request(Protocol.assignAddress("w1"), body, new DeliveryOptions().setSendTimeout(5000))
+      vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(5000))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       return null;
     } catch (ExecutionException e) {
       return e.getCause();
     }
+  }
+
+  /** From its coordinator, for epoch 1: unpaused at a million events a second, which {@code change} may alter. */
+  private static JsonObject rateChange(Consumer<JsonObject> change) {
+    JsonObject r = new JsonObject().put("v", 1).put("type", "rate-change").put("workerId", "w1")
+        .put("coordinatorId", COORDINATOR).put("epoch", 1).put("seq", 1).put("eventsPerSecond", 1e6)
+        .put("paused", false);
+    change.accept(r);
+    return r;
   }
 
   private static JsonObject range(int from, int to) {

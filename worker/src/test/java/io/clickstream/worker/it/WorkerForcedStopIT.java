@@ -44,6 +44,8 @@ class WorkerForcedStopIT {
           .env("LATE_DATA_PERCENTAGE", "10")
           .env("MAX_LATE_SECONDS", "300")
           .env("STATS_LOG_SECONDS", "2")
+          // No metrics server: the default port 9100 may be taken by another worker on a shared machine.
+          .env("METRICS_PORT", "0")
           .start()) {
         worker.waitForLog(Pattern.compile("Events: [\\d,]{5,} generated"), Duration.ofSeconds(60));
         worker.signal("TERM");

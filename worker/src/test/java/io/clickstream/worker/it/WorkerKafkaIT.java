@@ -62,6 +62,8 @@ class WorkerKafkaIT {
         .env("NUM_USERS", Integer.toString(USERS))
         .env("MAX_LATE_SECONDS", Integer.toString(MAX_LATE_SECONDS))
         .env("STATS_LOG_SECONDS", "2")
+        // No metrics server: the default port 9100 may be taken by another worker on a shared machine.
+        .env("METRICS_PORT", "0")
         .start()) {
       worker.waitForLog(Pattern.compile("Starting clickstream worker"), Duration.ofSeconds(30));
       // Long enough for the first held-back events (10 s minimum) to come due and be sent on time.

@@ -1,10 +1,15 @@
-package io.clickstream.coordinator;
+package io.clickstream.coordinator.server;
 
+import io.clickstream.coordinator.Refused;
+import io.clickstream.coordinator.WorkerChannel;
+import io.clickstream.coordinator.CoordinatorConfig;
+import io.clickstream.coordinator.Coordinator;
+import io.clickstream.protocol.Timers;
+import io.clickstream.protocol.Clock;
 import io.clickstream.coordinator.api.HttpApi;
 import io.clickstream.coordinator.api.KafkaLanding;
 import io.clickstream.coordinator.api.StatusStream;
 import io.clickstream.coordinator.api.StatusView;
-import io.clickstream.coordinator.stats.CoordinatorMetrics;
 import io.clickstream.coordinator.api.TruthApi;
 import io.clickstream.coordinator.truth.TruthPublisher;
 import io.clickstream.coordinator.truth.TruthService;
@@ -38,6 +43,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
   private static final long ASSIGNMENT_TIMEOUT_MILLIS = 3000;
 
+  /** The verticle runs on real time; the coordinator's logic takes any clock (the simulation's fake one). */
+  private final Clock clock = Clock.SYSTEM;
   private final CoordinatorConfig config;
   /** Null when not clustered (tests): liveness then relies on heartbeats alone. */
   private final ClusterManager clusterManager;
@@ -67,9 +74,9 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    coordinator = new Coordinator(io.clickstream.protocol.Clock.SYSTEM, io.clickstream.protocol.Timers.of(vertx), config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS),
+    coordinator = new Coordinator(clock, Timers.of(vertx), config, WorkerChannel.eventBus(vertx, ASSIGNMENT_TIMEOUT_MILLIS),
         clusterManager == null ? "local" : clusterManager.getNodeId());
-    landing = new KafkaLanding(vertx, KafkaSettings.adminProperties(config.producerProperties()), config.topic());
+    landing = new KafkaLanding(vertx, clock, KafkaSettings.adminProperties(config.producerProperties()), config.topic());
     CoordinatorMetrics.bind(registry, coordinator, landing);
     List<MessageConsumer<Object>> consumers = new java.util.ArrayList<>(List.of(
         vertx.eventBus().consumer(Protocol.REGISTER,
@@ -89,17 +96,17 @@ public final class CoordinatorVerticle extends VerticleBase {
       return new io.vertx.core.json.JsonObject();
     })));
     if (config.truth()) {
-      truth = new TruthService(new TruthPublisher(vertx, config.producerProperties(),
+      truth = new TruthService(clock, new TruthPublisher(vertx, clock, config.producerProperties(),
           config.watermarks() ? List.of(TruthService.truthTopic(config.topic()), TruthService.watermarkTopic(config.topic()))
               : List.of(TruthService.truthTopic(config.topic()))),
           config.topic(), config.watermarks() ? config.watermarkIdleMillis() : null, truthStore);
       CoordinatorMetrics.bindTruth(registry, truth);
       vertx.setPeriodic(1000, id -> truth.tick(ids(coordinator.registry().live()),
-          ids(coordinator.registry().all().stream().filter(w -> !w.isLive()).toList()), System.currentTimeMillis()));
+          ids(coordinator.registry().all().stream().filter(w -> !w.isLive()).toList()), clock.currentTimeMillis()));
     }
     vertx.setPeriodic(Coordinator.TICK_MILLIS, id -> coordinator.tick(clusterNodes()));
     vertx.setPeriodic(1000, id -> {
-      long now = System.currentTimeMillis();
+      long now = clock.currentTimeMillis();
       if (lastHistoryMillis != 0 && now - lastHistoryMillis > 5000) {
         // History, problems and the dashboard all hang off this timer: a gap means they went stale.
         LOG.warn("Stats timer ran {} ms late: the coordinator was stalled (GC, CPU starvation or a freeze)",
@@ -108,7 +115,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       lastHistoryMillis = now;
       coordinator.recordHistory();
       if (stream.hasClients()) {
-        stream.broadcast(StatusView.status(coordinator, landing, System.currentTimeMillis()));
+        stream.broadcast(StatusView.status(coordinator, landing, clock.currentTimeMillis()));
       }
     });
     landing.refresh();
@@ -194,7 +201,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void logRejected(String address, String reason) {
-    long now = System.currentTimeMillis();
+    long now = clock.currentTimeMillis();
     // A stranger sending garbage in a loop must not flood the log.
     if (now - lastMalformedLogMillis > 5000) {
       lastMalformedLogMillis = now;

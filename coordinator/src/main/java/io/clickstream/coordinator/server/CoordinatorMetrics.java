@@ -1,5 +1,6 @@
-package io.clickstream.coordinator.stats;
+package io.clickstream.coordinator.server;
 
+import io.clickstream.coordinator.stats.ClusterStats;
 import io.clickstream.coordinator.Coordinator;
 import io.clickstream.coordinator.api.KafkaLanding;
 import io.clickstream.coordinator.truth.TruthService;
@@ -38,17 +39,17 @@ public final class CoordinatorMetrics {
         () -> stats.totals().pending());
     gauge(registry, "clickstream.cluster.rate.target", "Target events per second of the cluster", c::effectiveRate);
     gauge(registry, "clickstream.cluster.rate.actual", "Acknowledged events per second of the cluster",
-        () -> stats.measuredRate(System.currentTimeMillis()));
+        () -> stats.measuredRate(c.clock().currentTimeMillis()));
     gauge(registry, "clickstream.cluster.workers.live", "Live workers", () -> c.registry().live().size());
     gauge(registry, "clickstream.cluster.users.assigned", "Users assigned to live workers",
         () -> c.registry().live().stream().mapToInt(w -> w.assignedUsers().size()).sum());
     gauge(registry, "clickstream.cluster.epoch", "Latest assignment epoch", c::epoch);
     gauge(registry, "clickstream.cluster.ack.latency.p50.ms", "Cluster p50 of Kafka ack latency, merged histograms (ms)",
-        () -> stats.latencies(System.currentTimeMillis()).ackP50Ms());
+        () -> stats.latencies(c.clock().currentTimeMillis()).ackP50Ms());
     gauge(registry, "clickstream.cluster.ack.latency.p99.ms", "Cluster p99 of Kafka ack latency, merged histograms (ms)",
-        () -> stats.latencies(System.currentTimeMillis()).ackP99Ms());
+        () -> stats.latencies(c.clock().currentTimeMillis()).ackP99Ms());
     gauge(registry, "clickstream.cluster.send.lag.p99.ms", "Cluster p99 of send lag, merged histograms (ms)",
-        () -> stats.latencies(System.currentTimeMillis()).sendLagP99Ms());
+        () -> stats.latencies(c.clock().currentTimeMillis()).sendLagP99Ms());
     gauge(registry, "clickstream.kafka.end.offsets", "Sum of the topic's end offsets: what landed in Kafka",
         () -> landing.toJson().getLong("endOffsetsSum"));
   }

@@ -1,5 +1,7 @@
-package io.clickstream.coordinator;
+package io.clickstream.coordinator.server;
 
+import io.clickstream.coordinator.CoordinatorConfig;
+import io.clickstream.protocol.Clock;
 import io.clickstream.protocol.ClusterBootstrap;
 import io.clickstream.protocol.ConfigException;
 import io.clickstream.protocol.MetricsSupport;
@@ -65,7 +67,7 @@ public final class CoordinatorMain {
   private static Future<Lock> holdCluster(ClusterBootstrap.Clustered clustered, CoordinatorConfig config) {
     String self = "node " + clustered.nodeId() + " at " + config.cluster().publicHost() + ", pid "
         + ProcessHandle.current().pid() + ", http " + config.httpHost() + ":" + config.httpPort();
-    CoordinatorLock lock = new CoordinatorLock(clustered.vertx(), config.cluster().name(), self,
+    CoordinatorLock lock = new CoordinatorLock(clustered.vertx(), Clock.SYSTEM, config.cluster().name(), self,
         config.lockWaitSeconds());
     Future<HttpServer> standby = StandbyHttp.listen(clustered.vertx(), config, lock::standbyReason);
     return lock.acquire().compose(held -> standby

@@ -1,5 +1,6 @@
-package io.clickstream.coordinator;
+package io.clickstream.coordinator.server;
 
+import io.clickstream.coordinator.CoordinatorConfig;
 import io.clickstream.protocol.KafkaRefusal;
 import io.clickstream.protocol.KafkaSettings;
 import java.util.HashMap;

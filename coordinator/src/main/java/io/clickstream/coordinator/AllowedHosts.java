@@ -1,4 +1,4 @@
-package io.clickstream.coordinator.api;
+package io.clickstream.coordinator;
 
 import java.util.List;
 import java.util.Locale;
@@ -57,7 +57,7 @@ public final class AllowedHosts {
   }
 
   /** "name:8088" → "name", "[::1]:8088" → "[::1]". */
-  static String hostOnly(String authority) {
+  public static String hostOnly(String authority) {
     String a = authority.trim();
     if (a.startsWith("[")) {
       int end = a.indexOf(']');

@@ -1,5 +1,6 @@
-package io.clickstream.coordinator;
+package io.clickstream.coordinator.server;
 
+import io.clickstream.protocol.Clock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,11 +39,14 @@ final class CoordinatorLock {
   private final String clusterName;
   private final String self;
   private final long waitMillis;
-  private final long startNanos = System.nanoTime();
+  private final Clock clock;
+  private final long startNanos;
   /** Why this coordinator does not serve yet; null once it holds the lock. */
   private volatile String standbyReason = "waiting for the cluster's coordinator lock";
 
-  CoordinatorLock(Vertx vertx, String clusterName, String self, int waitSeconds) {
+  CoordinatorLock(Vertx vertx, Clock clock, String clusterName, String self, int waitSeconds) {
+    this.clock = clock;
+    this.startNanos = clock.nanoTime();
     this.vertx = vertx;
     this.clusterName = clusterName;
     this.self = self;
@@ -73,7 +77,7 @@ final class CoordinatorLock {
         return;
       }
       holders().compose(map -> map.get(HOLDER_KEY)).otherwiseEmpty().onComplete(holder -> {
-        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        long waited = TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos);
         String who = holder.result() == null ? "another coordinator" : "another coordinator (" + holder.result() + ")";
         standbyReason = who + " holds cluster '" + clusterName + "'; this one is a standby";
         if (waitMillis > 0 && waited >= waitMillis) {
@@ -94,7 +98,7 @@ final class CoordinatorLock {
     if (waitMillis == 0) {
       return ATTEMPT_MILLIS;
     }
-    long left = waitMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    long left = waitMillis - TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - startNanos);
     return Math.max(1, Math.min(ATTEMPT_MILLIS, left));
   }
 

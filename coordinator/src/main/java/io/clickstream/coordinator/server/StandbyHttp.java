@@ -1,5 +1,6 @@
-package io.clickstream.coordinator;
+package io.clickstream.coordinator.server;
 
+import io.clickstream.coordinator.CoordinatorConfig;
 import io.clickstream.coordinator.api.HttpApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
