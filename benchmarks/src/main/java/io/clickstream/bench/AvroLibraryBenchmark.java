@@ -1,6 +1,6 @@
 package io.clickstream.bench;
 
-import io.clickstream.worker.publish.AsciiFields;
+import io.clickstream.worker.format.AsciiFields;
 import io.clickstream.worker.simulation.ClickEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.clickstream.bench;
 
 import io.clickstream.protocol.UserRange;
-import io.clickstream.worker.publish.EventJsonEncoder;
+import io.clickstream.worker.format.EventJsonEncoder;
 import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.Behaviour;
 import io.clickstream.worker.simulation.Catalog;

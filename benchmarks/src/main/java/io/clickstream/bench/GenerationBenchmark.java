@@ -1,6 +1,6 @@
 package io.clickstream.bench;
 
-import io.clickstream.worker.publish.EventJsonEncoder;
+import io.clickstream.worker.format.EventJsonEncoder;
 import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.ClickSimulator;

@@ -2,7 +2,7 @@ package io.clickstream.bench;
 
 import io.clickstream.worker.format.ValueEncoding;
 import io.clickstream.worker.format.ValueFormat;
-import io.clickstream.worker.publish.EventEncoder;
+import io.clickstream.worker.format.EventEncoder;
 import io.clickstream.worker.simulation.ClickEvent;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

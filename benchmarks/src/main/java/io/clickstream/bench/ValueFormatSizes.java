@@ -2,7 +2,7 @@ package io.clickstream.bench;
 
 import io.clickstream.worker.format.ValueEncoding;
 import io.clickstream.worker.format.ValueFormat;
-import io.clickstream.worker.publish.EventEncoder;
+import io.clickstream.worker.format.EventEncoder;
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import net.jpountz.lz4.LZ4Compressor;

@@ -1,6 +1,5 @@
 package io.clickstream.worker.format;
 
-import io.clickstream.worker.publish.AsciiFields;
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.EventType;
 import java.nio.charset.StandardCharsets;

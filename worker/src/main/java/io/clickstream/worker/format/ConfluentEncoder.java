@@ -1,6 +1,5 @@
 package io.clickstream.worker.format;
 
-import io.clickstream.worker.publish.EventEncoder;
 import io.clickstream.worker.simulation.ClickEvent;
 import java.util.Arrays;
 

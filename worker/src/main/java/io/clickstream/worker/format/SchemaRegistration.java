@@ -1,5 +1,6 @@
 package io.clickstream.worker.format;
 
+import io.clickstream.protocol.Clock;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -55,13 +56,18 @@ public final class SchemaRegistration {
 
   /** Registers the schema of {@code config.format()} for {@code topic}; JSON needs no registry. */
   public static ValueEncoding register(SchemaRegistryConfig config, String topic) {
+    return register(config, topic, Clock.SYSTEM);
+  }
+
+  /** As {@link #register(SchemaRegistryConfig, String)}, with the clock its start-up deadline is read on. */
+  public static ValueEncoding register(SchemaRegistryConfig config, String topic, Clock clock) {
     if (!config.format().usesRegistry()) {
       return ValueEncoding.JSON;
     }
     String subject = config.subject(topic);
     HttpRequest request = request(config, subject);
     HttpClient client = client(config);
-    long deadline = System.nanoTime() + Duration.ofSeconds(config.startupTimeoutSeconds()).toNanos();
+    long deadline = clock.nanoTime() + Duration.ofSeconds(config.startupTimeoutSeconds()).toNanos();
     while (true) {
       try {
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -73,7 +79,7 @@ public final class SchemaRegistration {
         throw new RegistrationFailed(2, "TLS with the Schema Registry at SCHEMA_REGISTRY_URL=" + config.url()
             + " failed (check SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION and _PASSWORD): " + e.getMessage(), e);
       } catch (ConnectException | HttpTimeoutException e) {
-        if (System.nanoTime() - deadline > 0) {
+        if (clock.nanoTime() - deadline > 0) {
           throw new RegistrationFailed(3, "cannot reach the Schema Registry at SCHEMA_REGISTRY_URL=" + config.url()
               + " within " + config.startupTimeoutSeconds() + " s (SCHEMA_REGISTRY_STARTUP_TIMEOUT_SECONDS): " + e, e);
         }

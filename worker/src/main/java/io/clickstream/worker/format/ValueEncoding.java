@@ -1,7 +1,5 @@
 package io.clickstream.worker.format;
 
-import io.clickstream.worker.publish.EventEncoder;
-import io.clickstream.worker.publish.EventJsonEncoder;
 
 /**
  * The value format a worker writes, with the schema id the registry gave it at start: everything an

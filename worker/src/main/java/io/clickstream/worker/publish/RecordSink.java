@@ -1,5 +1,6 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.worker.format.EventEncoder;
 import io.clickstream.protocol.Clock;
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.stats.WorkerStats;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
 import io.clickstream.protocol.UserRange;
-import io.clickstream.worker.publish.EventEncoder;
-import io.clickstream.worker.publish.EventJsonEncoder;
 import io.clickstream.worker.simulation.Behaviour;
 import io.clickstream.worker.simulation.Catalog;
 import io.clickstream.worker.simulation.ClickEvent;

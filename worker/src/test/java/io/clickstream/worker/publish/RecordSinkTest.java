@@ -1,5 +1,6 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.worker.format.EventJsonEncoder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 

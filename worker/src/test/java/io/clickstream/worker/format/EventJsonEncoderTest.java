@@ -1,8 +1,9 @@
-package io.clickstream.worker.publish;
+package io.clickstream.worker.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.protocol.UserRange;
+import io.clickstream.worker.publish.Ids;
 import io.clickstream.worker.simulation.Behaviour;
 import io.clickstream.worker.simulation.Catalog;
 import io.clickstream.worker.simulation.ClickEvent;

@@ -1,4 +1,4 @@
-package io.clickstream.worker.publish;
+package io.clickstream.worker.format;
 
 import io.clickstream.worker.simulation.ClickEvent;
 import io.clickstream.worker.simulation.EventType;

@@ -1,4 +1,4 @@
-package io.clickstream.worker.publish;
+package io.clickstream.worker.format;
 
 import io.clickstream.protocol.UserIds;
 import java.nio.charset.StandardCharsets;
