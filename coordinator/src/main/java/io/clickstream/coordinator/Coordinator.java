@@ -85,7 +85,12 @@ public final class Coordinator {
     this.channel = channel;
     this.registry = new WorkerRegistry(config.lostAfterMillis());
     this.targetRate = config.eventsPerSecond();
-    this.settledAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMillis());
+    // At least one lease (and a heartbeat for the bus to show this coordinator to everyone): a worker this
+    // incarnation does not know yet may still produce in its grace period, on a lease that each heartbeat
+    // finding no coordinator extended by one lease from when it was sent (see Lease.coordinatorGone).
+    // Granting its users sooner put two workers on them (simulation, seed 1).
+    this.settledAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(config.settleMillis(),
+        config.leaseMillis() + io.clickstream.protocol.Protocol.HEARTBEAT_INTERVAL_MILLIS));
   }
 
   public CoordinatorConfig config() {

@@ -188,7 +188,7 @@ public final class CoordinatorLink {
     Heartbeat heartbeat = new Heartbeat(identity.workerId(), identity.nodeId(), generator.holding().epoch(), draining);
     channel.heartbeat(heartbeat, REQUEST_TIMEOUT_MILLIS)
         .onSuccess(reply -> onHeartbeatReply(reply, sentAt))
-        .onFailure(this::onHeartbeatFailure);
+        .onFailure(err -> onHeartbeatFailure(err, sentAt));
   }
 
   private void onHeartbeatReply(HeartbeatReply reply, long sentAt) {
@@ -214,14 +214,14 @@ public final class CoordinatorLink {
     generator.leaseUntil(lease.expiryNanos(clock.nanoTime()));
   }
 
-  private void onHeartbeatFailure(Throwable err) {
+  private void onHeartbeatFailure(Throwable err, long sentAt) {
     long now = clock.nanoTime();
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-      if (lease.coordinatorGone(now)) {
+      if (lease.coordinatorGone(sentAt, now)) {
         LOG.warn("Coordinator is gone from the cluster; continuing with the last assignment (epoch {}) for the "
             + "grace period", generator.holding().epoch());
-        generator.leaseUntil(lease.expiryNanos(now));
       }
+      generator.leaseUntil(lease.expiryNanos(now));
       coordinatorId = null;
     }
     if (!lease.isValid(now) && lease.coordinatorAway() && !pausedForAbsenceLogged) {
