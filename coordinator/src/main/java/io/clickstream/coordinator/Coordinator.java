@@ -368,11 +368,22 @@ public final class Coordinator {
     entry.assigned(users, rate);
     return channel.send(assignment)
         .recover(err -> {
+          // It may have applied the assignment and lost only its answer: until its lease has surely ended it
+          // counts as holding those users too, or they went to another worker at once (simulation, seed 44).
+          entry.acknowledged(covering(entry.heldUsers(), users), entry.heldEpoch());
           registry.markLost(workerId, "did not acknowledge epoch " + assignment.epoch() + ": " + err.getMessage(),
               clock.currentTimeMillis());
           return Future.failedFuture("worker " + workerId + " did not acknowledge: " + err.getMessage());
         })
         .compose(ack -> acknowledged(entry, assignment, ack));
+  }
+
+  /** The smallest range holding both (for a lost worker only its emptiness and its lease matter). */
+  private static UserRange covering(UserRange a, UserRange b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() ? b : a;
+    }
+    return UserRange.of(Math.min(a.from(), b.from()), Math.max(a.to(), b.to()));
   }
 
   private Future<Void> acknowledged(WorkerEntry entry, Assignment assignment, AssignmentAck ack) {
