@@ -31,6 +31,8 @@ final class FakeGenerator implements LeasedGenerator {
   private final long[] lastEventMillis;
   private long latestEventMillis;
   private long latestEventAtApply;
+  /** When the last command queued runs: commands run in order, as on GeneratorLoop's one thread. */
+  private long lastCommandNanos;
   /** For the harness's own test: a generator that ignores its lease must be caught. */
   private final boolean ignoreLease;
 
@@ -67,7 +69,7 @@ final class FakeGenerator implements LeasedGenerator {
   public CompletableFuture<Boolean> apply(Holding next, long notBeforeMillis) {
     CompletableFuture<Boolean> done = new CompletableFuture<>();
     long delay = scheduler.chance(params.slowAckRate()) ? scheduler.between(1, params.maxAckDelayMillis()) : 0;
-    scheduler.after(member, delay * 1_000_000L, () -> {
+    command(delay, () -> {
       Holding current = holding;
       if (next.epoch() <= current.epoch() && current != Holding.NOTHING) {
         done.complete(false);
@@ -88,7 +90,7 @@ final class FakeGenerator implements LeasedGenerator {
   @Override
   public CompletableFuture<Void> release() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    scheduler.after(member, 0, () -> {
+    command(0, () -> {
       Holding current = holding;
       if (!current.users().isEmpty()) {
         holding = new Holding(current.epoch(), UserRange.EMPTY, 0, current.paused(), current.population());
@@ -96,6 +98,13 @@ final class FakeGenerator implements LeasedGenerator {
       done.complete(null);
     });
     return done;
+  }
+
+  /** Runs a command after {@code delayMillis}, but never before one queued earlier. */
+  private void command(long delayMillis, Runnable action) {
+    long at = Math.max(scheduler.nowNanos() + delayMillis * 1_000_000L, lastCommandNanos);
+    lastCommandNanos = at;
+    scheduler.after(member, at - scheduler.nowNanos(), action);
   }
 
   @Override
