@@ -87,7 +87,7 @@ final class Faults {
     String id = "coordinator-" + ++coordinatorIncarnations;
     Member member = new Member("c" + coordinatorIncarnations, "node-c" + coordinatorIncarnations, scheduler,
         scheduler.between(0, 1L << 40), skew());
-    SimCoordinator c = new SimCoordinator(member, id, sim.config(), sim.network(), sim.membership(),
+    SimCoordinator c = new SimCoordinator(member, id, sim.config(), sim.network(), sim.membership(), sim.trace(),
         (from, a) -> {
           sim.invariants().onIssued(from, a);
           sim.trace().detail(from.member.name + " -> " + a.workerId() + " epoch " + a.epoch() + " users " + a.users()

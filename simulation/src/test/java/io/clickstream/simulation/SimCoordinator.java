@@ -34,7 +34,7 @@ final class SimCoordinator {
   private final Membership membership;
 
   SimCoordinator(Member member, String coordinatorId, CoordinatorConfig config, SimNetwork network,
-                 Membership membership, Issued issued) {
+                 Membership membership, Trace trace, Issued issued) {
     this.member = member;
     this.network = network;
     this.membership = membership;
@@ -43,7 +43,10 @@ final class SimCoordinator {
       public Future<AssignmentAck> send(Assignment assignment) {
         issued.issued(SimCoordinator.this, assignment);
         return network.request(member, Protocol.assignAddress(assignment.workerId()), assignment.toJson(),
-            SimParams.ASSIGNMENT_TIMEOUT_MILLIS, AssignmentAck::fromJson);
+                SimParams.ASSIGNMENT_TIMEOUT_MILLIS, AssignmentAck::fromJson)
+            .andThen(ar -> trace.detail(member.name + " <- " + assignment.workerId() + " epoch " + assignment.epoch()
+                + (ar.succeeded() ? (ar.result().accepted() ? " acked" : " refused, holds " + ar.result().heldEpoch())
+                : " failed: " + ar.cause().getMessage())));
       }
 
       @Override
