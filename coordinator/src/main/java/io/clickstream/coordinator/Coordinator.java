@@ -158,6 +158,9 @@ public final class Coordinator {
     // A restarted coordinator continues above every epoch a worker still holds: workers drop older ones.
     // Epochs on the wire stop at Protocol.MAX_EPOCH, so this never comes near wrapping.
     epoch = Math.max(epoch, registration.heldEpoch());
+    // It may have let users go without an acknowledged assignment (declared lost, or a new coordinator):
+    // their next owner starts after its latest event (simulation, seed 349).
+    handoverMillis = Math.max(handoverMillis, registration.lastEventMillis());
     boolean changed = registry.register(registration, now);
     LOG.info("Worker {} registered from {} (pid {}, holding epoch {} users {})", registration.workerId(),
         registration.host(), registration.pid(), registration.heldEpoch(), registration.heldUsers());
@@ -166,7 +169,7 @@ public final class Coordinator {
       // with, so its first assignment must not overtake the reply that names us.
       timers.after(0, () -> requestRebalance("worker " + registration.workerId() + " joined"));
     }
-    return new RegistrationReply(coordinatorId, config.numUsers());
+    return new RegistrationReply(coordinatorId, config.numUsers(), epoch);
   }
 
   public HeartbeatReply onHeartbeat(Heartbeat heartbeat) {

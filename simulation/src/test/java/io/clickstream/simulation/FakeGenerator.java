@@ -21,6 +21,7 @@ final class FakeGenerator implements LeasedGenerator {
   private final Member member;
   private final SimScheduler scheduler;
   private final SimParams params;
+  private final Trace trace;
   private final String incarnation;
   private final String workerId;
   private Holding holding = Holding.NOTHING;
@@ -36,8 +37,10 @@ final class FakeGenerator implements LeasedGenerator {
   /** For the harness's own test: a generator that ignores its lease must be caught. */
   private final boolean ignoreLease;
 
-  FakeGenerator(Member member, SimScheduler scheduler, SimParams params, String workerId, boolean ignoreLease) {
+  FakeGenerator(Member member, SimScheduler scheduler, SimParams params, Trace trace, String workerId,
+                boolean ignoreLease) {
     this.member = member;
+    this.trace = trace;
     this.scheduler = scheduler;
     this.params = params;
     this.workerId = workerId;
@@ -82,6 +85,8 @@ final class FakeGenerator implements LeasedGenerator {
       }
       holding = next;
       latestEventAtApply = latestEventMillis;
+      trace.detail(member.name + " applied epoch " + next.epoch() + " users " + next.users()
+          + (next.paused() ? " paused" : ""));
       done.complete(true);
     });
     return done;
@@ -95,6 +100,8 @@ final class FakeGenerator implements LeasedGenerator {
       if (!current.users().isEmpty()) {
         holding = new Holding(current.epoch(), UserRange.EMPTY, 0, current.paused(), current.population());
       }
+      latestEventAtApply = latestEventMillis;
+      trace.detail(member.name + " released its users (epoch " + current.epoch() + ")");
       done.complete(null);
     });
     return done;

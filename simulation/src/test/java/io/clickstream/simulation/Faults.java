@@ -105,7 +105,7 @@ final class Faults {
     Member member = new Member(name + "#" + incarnation, "node-" + name + "-" + incarnation, scheduler,
         scheduler.between(0, 1L << 40), skew());
     SimWorker[] self = new SimWorker[1];
-    self[0] = new SimWorker(member, name, sim.network(), sim.membership(), params, scheduler,
+    self[0] = new SimWorker(member, name, sim.network(), sim.membership(), params, scheduler, sim.trace(),
         () -> scheduler.after(null, 0, () -> die(self[0], "exits: refused as a duplicate WORKER_ID")),
         sim.brokenLeases());
     sim.membership().join(member.nodeId);

@@ -23,11 +23,11 @@ final class SimWorker {
   private boolean draining;
 
   SimWorker(Member member, String workerId, SimNetwork network, Membership membership, SimParams params,
-            SimScheduler scheduler, Runnable exitAsDuplicate, boolean ignoreLease) {
+            SimScheduler scheduler, Trace trace, Runnable exitAsDuplicate, boolean ignoreLease) {
     this.member = member;
     this.workerId = workerId;
     this.network = network;
-    this.generator = new FakeGenerator(member, scheduler, params, workerId, ignoreLease);
+    this.generator = new FakeGenerator(member, scheduler, params, trace, workerId, ignoreLease);
     CoordinatorLink.Seams seams = new CoordinatorLink.Seams(member.clock, member.timers, member::execute,
         new Channel(), exitAsDuplicate);
     // Ids and host are fixed strings, pid a counter: nothing random outside the seed.

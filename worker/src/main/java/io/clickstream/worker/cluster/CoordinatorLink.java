@@ -50,6 +50,11 @@ public final class CoordinatorLink {
   /** The registration in flight, or null. */
   private Future<RegistrationReply> registration;
   private boolean pausedForAbsenceLogged;
+  /**
+   * The coordinator's epoch when it took this worker's last registration: an assignment at or below it was
+   * sent before, to what the worker held then, and is refused (simulation, seed 363).
+   */
+  private long registeredAtEpoch;
   /** NUM_USERS as the coordinator has it; 0 until registered. */
   private int population;
   /** Stopping: the heartbeats ask the coordinator to move this worker's users elsewhere. */
@@ -139,7 +144,8 @@ public final class CoordinatorLink {
     // is stale (the thread has not looked at the clock yet), the lease is not.
     UserRange producing = lease.isValid(clock.nanoTime()) ? held.users() : UserRange.EMPTY;
     Registration me = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
-        identity.pid(), identity.metricsPort(), held.epoch(), producing, generator.incarnation());
+        identity.pid(), identity.metricsPort(), held.epoch(), producing, generator.incarnation(),
+        generator.latestEventAtApply());
     // Longer than the coordinator's assignment timeout: a reply given up on too early would have the
     // worker refuse the assignment that follows it.
     Future<RegistrationReply> pending = channel.register(me, REGISTER_TIMEOUT_MILLIS);
@@ -149,6 +155,7 @@ public final class CoordinatorLink {
     pending.onComplete(ar -> this.registration = null)
         .onSuccess(reply -> {
           coordinatorId = reply.coordinatorId();
+          registeredAtEpoch = reply.epoch();
           population = reply.numUsers();
           LOG.info("Registered with coordinator {} as {} (holding epoch {} users {})", reply.coordinatorId(),
               identity.workerId(), held.epoch(), producing);
@@ -205,6 +212,8 @@ public final class CoordinatorLink {
       }
       lease.revoked();
       generator.revokeLease();
+      // Until it has registered again, an assignment from it waits for the reply (see onAssignment).
+      coordinatorId = null;
       // Its users may already be someone else's: forget them, so that only a new assignment restarts it.
       onLoop(generator.release()).onComplete(ar -> register());
       return;
@@ -251,6 +260,12 @@ public final class CoordinatorLink {
       return rejectAssignment(Protocol.UNKNOWN_SENDER, "assignment from coordinator " + assignment.coordinatorId()
           + " refused: this worker is registered with " + (coordinatorId == null ? "no coordinator" : coordinatorId));
     }
+    if (assignment.epoch() <= registeredAtEpoch) {
+      // Sent before the coordinator took our registration: meant for what we held then (we may have let it
+      // go since). Answered as an old epoch, so the coordinator retries above it.
+      return Future.succeededFuture(new AssignmentAck(identity.workerId(), generator.holding().epoch(), false,
+          generator.latestEventAtApply()));
+    }
     if (assignment.users().to() > population) {
       // Checked before anything is sized by it: the simulator and the truth keep arrays per user.
       return rejectAssignment(400, "assignment: field 'users' must lie in 1.." + population
@@ -259,7 +274,11 @@ public final class CoordinatorLink {
     Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
         assignment.paused(), population);
     return onLoop(generator.apply(next, assignment.notBeforeMillis()))
-        .map(accepted -> {
+        .map(applied -> {
+          Holding held = generator.holding();
+          // A second copy of the assignment it holds is answered as the first was (idempotent): a refusal
+          // overtaking the first copy's ack made the coordinator forget these users (simulation, seed 437).
+          boolean accepted = applied || held.epoch() == assignment.epoch() && held.users().equals(assignment.users());
           if (accepted) {
             coordinatorId = assignment.coordinatorId();
             LOG.info("Assignment epoch {}: users {} at {} events/s{}", assignment.epoch(), assignment.users(),

@@ -190,6 +190,8 @@ public final class GeneratorLoop implements io.clickstream.worker.cluster.Leased
         holding = new Holding(current.epoch(), io.clickstream.protocol.UserRange.EMPTY, 0, current.paused(),
             current.population());
       }
+      // Told at the registration that follows: the users let go come after it on their next worker.
+      latestEventAtApply = latestEventMillis;
       done.complete(null);
     });
     return done;
