@@ -51,7 +51,9 @@ public final class Coordinator {
   private final String coordinatorId;
   private final WorkerRegistry registry;
   private final ClusterStats stats = new ClusterStats(3000, 600);
-  private final long settledAtNanos;
+  /** No grants before this: after a start, and again after a stall (see {@link #tick}). */
+  private long settledAtNanos;
+  private long lastTickNanos;
 
   private long epoch;
   private double targetRate;
@@ -208,6 +210,15 @@ public final class Coordinator {
 
   /** Called every {@link #TICK_MILLIS}: liveness from heartbeats and from the cluster's member list. */
   public void tick(Set<String> clusterNodeIds) {
+    long tickNanos = clock.nanoTime();
+    if (lastTickNanos != 0 && tickNanos - lastTickNanos > TimeUnit.MILLISECONDS.toNanos(2 * TICK_MILLIS)) {
+      // Stalled (GC, starvation, a freeze): the cluster may have dropped us meanwhile, and workers that then
+      // found no coordinator extended their leases in their grace period beyond what we believe. Grant
+      // nothing until one more lease has passed, as after a start (simulation, seed 589).
+      settledAtNanos = Math.max(settledAtNanos, tickNanos + TimeUnit.MILLISECONDS.toNanos(config.leaseMillis()
+          + io.clickstream.protocol.Protocol.HEARTBEAT_INTERVAL_MILLIS));
+    }
+    lastTickNanos = tickNanos;
     long nowMillis = clock.currentTimeMillis();
     for (WorkerEntry lost : registry.expire(clock.nanoTime(), nowMillis, clusterNodeIds)) {
       LOG.warn("Worker {} lost ({}); its users {} will be reassigned", lost.id(), lost.lostReason(), lost.heldUsers());
@@ -352,6 +363,10 @@ public final class Coordinator {
         .compose(v -> waitForLostLeases())
         .compose(v -> {
           String conflict = conflictingHolder(plan.grants());
+          if (settledAtNanos - clock.nanoTime() > 0) {
+            // A stall while this rebalance waited (see tick): plan again once it has settled.
+            return Future.failedFuture("stalled while rebalancing");
+          }
           return conflict == null ? sendAll(plan.grants())
               : Future.failedFuture("worker " + conflict + " registered holding users meanwhile");
         });

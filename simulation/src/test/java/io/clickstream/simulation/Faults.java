@@ -156,9 +156,17 @@ final class Faults {
     long millis = scheduler.between(50, 2 * params.lostAfterMillis());
     m.freeze();
     sim.fault("freeze " + what + " for " + millis + " ms");
+    // Frozen past the cluster's failure detection, it is dropped from the others' views (Hazelcast).
+    scheduler.after(null, params.failureDetectionMillis() * 1_000_000L, () -> {
+      if (m.frozen() && !m.dead()) {
+        sim.membership().expel(m.nodeId);
+        sim.fault("the cluster drops frozen " + what);
+      }
+    });
     scheduler.after(null, millis * 1_000_000L, () -> {
       if (!m.dead()) {
         m.resume();
+        sim.membership().readmit(m.nodeId);
         sim.fault("resume " + what);
       }
     });

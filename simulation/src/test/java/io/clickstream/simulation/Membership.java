@@ -44,6 +44,32 @@ final class Membership {
     }
   }
 
+  /**
+   * The others stop seeing a node that is still running (frozen past the failure detection); it keeps its
+   * own view. {@link #readmit} brings it back when it resumes.
+   */
+  void expel(String nodeId) {
+    nodes.remove(nodeId);
+    for (String observer : views.keySet().stream().sorted().toList()) {
+      if (!observer.equals(nodeId)) {
+        update(observer, nodeId, false);
+      }
+    }
+  }
+
+  /** An expelled node is seen again (it resumed and the cluster merged back). */
+  void readmit(String nodeId) {
+    if (!views.containsKey(nodeId) || nodes.contains(nodeId)) {
+      return;
+    }
+    for (String observer : views.keySet().stream().sorted().toList()) {
+      if (!observer.equals(nodeId)) {
+        update(observer, nodeId, true);
+      }
+    }
+    nodes.add(nodeId);
+  }
+
   private void update(String observer, String nodeId, boolean present) {
     String key = observer + "|" + nodeId;
     long at = Math.max(scheduler.nowNanos() + scheduler.between(0, maxLagMillis) * 1_000_000L,

@@ -26,12 +26,13 @@ import java.util.SplittableRandom;
  * @param slowAckRate share of assignments applied slowly
  * @param maxViewLagMillis how late a member's view of the cluster follows a join or a leave
  * @param chaosMillis how long faults are injected; then the cluster is left alone
+ * @param failureDetectionMillis a member frozen this long is dropped from the others' views
  */
 record SimParams(int numUsers, int initialWorkers, int maxWorkers, long leaseMillis, long lostAfterMillis,
                  long settleMillis, int minWorkers, long graceMillis, long maxSkewMillis, long maxLatencyMicros,
                  double slowRate, long slowMessageMillis, double dropRate, double duplicateRate,
                  long meanFaultGapMillis, long maxAckDelayMillis, double slowAckRate, long maxViewLagMillis,
-                 long chaosMillis) {
+                 long chaosMillis, long failureDetectionMillis) {
   /** The coordinator's timeouts, as CoordinatorVerticle and CoordinatorLink have them. */
   static final long ASSIGNMENT_TIMEOUT_MILLIS = 3000;
   static final long REGISTER_TIMEOUT_MILLIS = 5000;
@@ -50,7 +51,7 @@ record SimParams(int numUsers, int initialWorkers, int maxWorkers, long leaseMil
         r.nextInt(4) == 0 ? 0 : r.nextLong(3001), r.nextInt(6) == 0 ? 2 : 1, 1000 + r.nextLong(60_001),
         r.nextLong(21), 200 + r.nextLong(20_000), r.nextDouble() * 0.05, 100 + r.nextLong(2500),
         r.nextDouble() * 0.05, r.nextDouble() * 0.05, 300 + r.nextLong(3000), 100 + r.nextLong(2000),
-        r.nextDouble() * 0.3, r.nextLong(800), 10_000 + r.nextLong(30_001));
+        r.nextDouble() * 0.3, r.nextLong(800), 10_000 + r.nextLong(30_001), 2000 + r.nextLong(8001));
   }
 
   /**
@@ -71,9 +72,9 @@ record SimParams(int numUsers, int initialWorkers, int maxWorkers, long leaseMil
   String describe() {
     return String.format(java.util.Locale.ROOT,
         "users=%d workers=%d..%d lease=%d lostAfter=%d settle=%d minWorkers=%d grace=%d skew<=%d latency<=%dus "
-            + "slow=%.3f(<=%dms) drop=%.3f dup=%.3f faultGap~%dms ackDelay<=%dms(%.2f) viewLag<=%dms chaos=%dms",
+            + "slow=%.3f(<=%dms) drop=%.3f dup=%.3f faultGap~%dms ackDelay<=%dms(%.2f) viewLag<=%dms chaos=%dms detection=%dms",
         numUsers, initialWorkers, maxWorkers, leaseMillis, lostAfterMillis, settleMillis, minWorkers, graceMillis,
         maxSkewMillis, maxLatencyMicros, slowRate, slowMessageMillis, dropRate, duplicateRate, meanFaultGapMillis,
-        maxAckDelayMillis, slowAckRate, maxViewLagMillis, chaosMillis);
+        maxAckDelayMillis, slowAckRate, maxViewLagMillis, chaosMillis, failureDetectionMillis);
   }
 }
