@@ -198,5 +198,24 @@ final class Invariants {
       throw new SimulationFailure("every user covered once settled", (paused ? "paused, yet " : "")
           + missing + " after " + quietMillis + " ms without faults (bound " + params.settleBoundMillis() + " ms)");
     }
+    checkRates(c);
+  }
+
+  /** Settled and steady (no shape moving, no rebalance in flight): the producers' rates add up to the cluster's. */
+  private void checkRates(SimCoordinator c) {
+    if (c.coordinator.paused() || c.coordinator.shape() != null || c.coordinator.rebalancing()) {
+      return;
+    }
+    double sum = 0;
+    for (SimWorker w : sim.liveWorkers()) {
+      if (w.generator.mayProduce()) {
+        sum += w.generator.holding().eventsPerSecond();
+      }
+    }
+    double wanted = c.coordinator.effectiveRate();
+    if (Math.abs(sum - wanted) > 1e-6 * Math.max(1, wanted)) {
+      throw new SimulationFailure("accounting exact", "the producers' rates add up to " + sum + " events/s, the "
+          + "coordinator asks for " + wanted);
+    }
   }
 }
