@@ -93,6 +93,8 @@ public final class Coordinator {
     // Granting its users sooner put two workers on them (simulation, seed 1).
     this.settledAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(config.settleMillis(),
         config.leaseMillis() + io.clickstream.protocol.Protocol.HEARTBEAT_INTERVAL_MILLIS));
+    // A stall before the first tick counts too (simulation, seed 56184).
+    this.lastTickNanos = clock.nanoTime();
   }
 
   public CoordinatorConfig config() {
@@ -211,7 +213,7 @@ public final class Coordinator {
   /** Called every {@link #TICK_MILLIS}: liveness from heartbeats and from the cluster's member list. */
   public void tick(Set<String> clusterNodeIds) {
     long tickNanos = clock.nanoTime();
-    if (lastTickNanos != 0 && tickNanos - lastTickNanos > TimeUnit.MILLISECONDS.toNanos(2 * TICK_MILLIS)) {
+    if (tickNanos - lastTickNanos > TimeUnit.MILLISECONDS.toNanos(2 * TICK_MILLIS)) {
       // Stalled (GC, starvation, a freeze): the cluster may have dropped us meanwhile, and workers that then
       // found no coordinator extended their leases in their grace period beyond what we believe. Grant
       // nothing until one more lease has passed, as after a start (simulation, seed 589).
