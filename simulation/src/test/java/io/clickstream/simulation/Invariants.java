@@ -30,6 +30,8 @@ final class Invariants {
   private boolean coveredSinceLastFault;
   private long longestSettleMillis;
   private long coverageChecks;
+  /** Since when the producers' rates differ from the coordinator's (-1: they do not). */
+  private long rateMismatchSince = -1;
 
   Invariants(ClusterSimulation sim, SimParams params) {
     this.sim = sim;
@@ -201,21 +203,37 @@ final class Invariants {
     checkRates(c);
   }
 
-  /** Settled and steady (no shape moving, no rebalance in flight): the producers' rates add up to the cluster's. */
+  /**
+   * Settled and steady (no shape moving, no rebalance in flight): the producers' rates add up to the
+   * cluster's. A change that lands during a rebalance goes out with the follow-up a moment later, so only a
+   * difference that outlasts one more rebalance round counts.
+   */
   private void checkRates(SimCoordinator c) {
     if (c.coordinator.paused() || c.coordinator.shape() != null || c.coordinator.rebalancing()) {
+      rateMismatchSince = -1;
       return;
     }
     double sum = 0;
+    List<String> rates = new ArrayList<>();
     for (SimWorker w : sim.liveWorkers()) {
       if (w.generator.mayProduce()) {
         sum += w.generator.holding().eventsPerSecond();
+        rates.add(w.member.name + " epoch " + w.generator.holding().epoch() + ": " + w.generator.holding().eventsPerSecond());
       }
     }
     double wanted = c.coordinator.effectiveRate();
-    if (Math.abs(sum - wanted) > 1e-6 * Math.max(1, wanted)) {
+    long now = sim.scheduler().nowNanos();
+    if (Math.abs(sum - wanted) <= 1e-6 * Math.max(1, wanted)) {
+      rateMismatchSince = -1;
+      return;
+    }
+    if (rateMismatchSince < 0) {
+      rateMismatchSince = now;
+    }
+    long round = 2 * (params.maxAckDelayMillis() + 4 * (params.maxLatencyMicros() / 1000 + 1)) + 1000;
+    if (now - rateMismatchSince > round * 1_000_000L) {
       throw new SimulationFailure("accounting exact", "the producers' rates add up to " + sum + " events/s, the "
-          + "coordinator asks for " + wanted);
+          + "coordinator asks for " + wanted + " (epoch " + c.coordinator.epoch() + "): " + rates);
     }
   }
 }
