@@ -20,6 +20,7 @@ final class SimWorker {
   final CoordinatorLink link;
   final String workerId;
   private final SimNetwork network;
+  private final Trace trace;
   private boolean draining;
 
   SimWorker(Member member, String workerId, SimNetwork network, Membership membership, SimParams params,
@@ -27,6 +28,7 @@ final class SimWorker {
     this.member = member;
     this.workerId = workerId;
     this.network = network;
+    this.trace = trace;
     this.generator = new FakeGenerator(member, scheduler, params, trace, workerId, ignoreLease);
     CoordinatorLink.Seams seams = new CoordinatorLink.Seams(member.clock, member.timers, member::execute,
         new Channel(), exitAsDuplicate);
@@ -52,12 +54,19 @@ final class SimWorker {
   private final class Channel implements CoordinatorChannel {
     @Override
     public Future<RegistrationReply> register(Registration registration, long timeoutMillis) {
-      return network.request(member, Protocol.REGISTER, registration.toJson(), timeoutMillis, RegistrationReply::fromJson);
+      return network.request(member, Protocol.REGISTER, registration.toJson(), timeoutMillis, RegistrationReply::fromJson)
+          .andThen(ar -> trace.detail(member.name + (ar.succeeded() ? " registered with " + ar.result().coordinatorId()
+              + " at its epoch " + ar.result().epoch() : " not registered: " + ar.cause().getMessage())));
     }
 
     @Override
     public Future<HeartbeatReply> heartbeat(Heartbeat heartbeat, long timeoutMillis) {
-      return network.request(member, Protocol.HEARTBEAT, heartbeat.toJson(), timeoutMillis, HeartbeatReply::fromJson);
+      return network.request(member, Protocol.HEARTBEAT, heartbeat.toJson(), timeoutMillis, HeartbeatReply::fromJson)
+          .andThen(ar -> {
+            if (ar.succeeded() && !ar.result().known()) {
+              trace.detail(member.name + " is unknown to " + ar.result().coordinatorId());
+            }
+          });
     }
 
     @Override

@@ -280,7 +280,8 @@ public final class CoordinatorLink {
           // overtaking the first copy's ack made the coordinator forget these users (simulation, seed 437).
           boolean accepted = applied || held.epoch() == assignment.epoch() && held.users().equals(assignment.users());
           if (accepted) {
-            coordinatorId = assignment.coordinatorId();
+            // Not taking the sender as our coordinator here: after an 'unknown' only the registration's reply
+            // may, or an assignment sent before it is accepted next (simulation, seed 55118).
             LOG.info("Assignment epoch {}: users {} at {} events/s{}", assignment.epoch(), assignment.users(),
                 assignment.eventsPerSecond(), assignment.paused() ? " (paused)" : "");
           } else {
