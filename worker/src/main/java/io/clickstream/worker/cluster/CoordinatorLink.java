@@ -55,6 +55,8 @@ public final class CoordinatorLink {
    * sent before, to what the worker held then, and is refused (simulation, seed 363).
    */
   private long registeredAtEpoch;
+  /** When the latest registration was sent: replies to beats sent before it are stale. */
+  private long registrationSentNanos;
   /** NUM_USERS as the coordinator has it; 0 until registered. */
   private int population;
   /** Stopping: the heartbeats ask the coordinator to move this worker's users elsewhere. */
@@ -87,6 +89,7 @@ public final class CoordinatorLink {
     this.generator = generator;
     this.identity = identity;
     this.lease = new Lease(TimeUnit.MILLISECONDS.toNanos(graceMillis));
+    this.registrationSentNanos = clock.nanoTime();
   }
 
   /** Listens for assignments (waiting until the cluster knows the address), then registers. */
@@ -148,6 +151,7 @@ public final class CoordinatorLink {
         generator.latestEventAtApply());
     // Longer than the coordinator's assignment timeout: a reply given up on too early would have the
     // worker refuse the assignment that follows it.
+    registrationSentNanos = clock.nanoTime();
     Future<RegistrationReply> pending = channel.register(me, REGISTER_TIMEOUT_MILLIS);
     this.registration = pending;
     // Listeners run in the order they were added: an assignment waiting for this registration (see
@@ -205,6 +209,11 @@ public final class CoordinatorLink {
       return;
     }
     if (!reply.known() || !reply.coordinatorId().equals(coordinatorId)) {
+      if (sentAt - registrationSentNanos < 0) {
+        // Answered before our latest registration could be taken (a late reply): it says nothing about that
+        // registration. Acted on, it released users the coordinator then believed held (simulation, seed 136824).
+        return;
+      }
       // A new coordinator, or one that declared us lost: stop producing, then tell it what we hold.
       if (lease.isValid(clock.nanoTime()) || coordinatorId != null && !reply.coordinatorId().equals(coordinatorId)) {
         LOG.warn("Coordinator {} does not know this worker; stopping production and registering again",
