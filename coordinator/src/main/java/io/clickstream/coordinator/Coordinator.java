@@ -146,7 +146,7 @@ public final class Coordinator {
       throw new Refused(Protocol.DUPLICATE_WORKER, duplicate);
     }
     // A restarted coordinator continues above every epoch a worker still holds: workers drop older ones.
-    rebalancer.observeEpoch(registration.heldEpoch());
+    rebalancer.registered(registration.heldEpoch(), registration.lastEventMillis());
     boolean changed = registry.register(registration, now);
     LOG.info("Worker {} registered from {} (pid {}, holding epoch {} users {})", registration.workerId(),
         registration.host(), registration.pid(), registration.heldEpoch(), registration.heldUsers());
@@ -155,7 +155,7 @@ public final class Coordinator {
       // with, so its first assignment must not overtake the reply that names us.
       timers.after(0, () -> requestRebalance("worker " + registration.workerId() + " joined"));
     }
-    return new RegistrationReply(coordinatorId, config.numUsers());
+    return new RegistrationReply(coordinatorId, config.numUsers(), rebalancer.epoch());
   }
 
   public HeartbeatReply onHeartbeat(Heartbeat heartbeat) {
@@ -197,6 +197,7 @@ public final class Coordinator {
    * the rate changes that did not arrive, again.
    */
   public void tick(Set<String> clusterNodeIds) {
+    rebalancer.ticked();
     long nowMillis = clock.currentTimeMillis();
     for (WorkerEntry lost : registry.expire(clock.nanoTime(), nowMillis, clusterNodeIds)) {
       LOG.warn("Worker {} lost ({}); its users {} will be reassigned", lost.id(), lost.lostReason(), lost.heldUsers());

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param maxEventsPerSecond ceiling for rate commands; above it a command is refused with 400
  * @param leaseMillis how long a heartbeat reply lets a worker produce; shorter than {@code lostAfterMillis}
  * @param lostAfterMillis a worker silent this long is lost and its users reassigned
- * @param settleMillis after start, wait this long for workers to re-register before the first split
+ * @param settleMillis after start, wait this long for workers to re-register before the first split (the
+ *     coordinator waits at least leaseMillis plus a heartbeat anyway: see its constructor)
  * @param httpHost the HTTP server's bind address (HTTP_HOST): loopback unless opened on purpose
  * @param allowedHosts extra names the Host header may carry (HTTP_ALLOWED_HOSTS; "*" for any)
  * @param publishedHost where a container's port is published on its host (HTTP_PUBLISHED_HOST, compose sets

@@ -8,6 +8,7 @@ import io.clickstream.coordinator.rate.RateController;
 import io.clickstream.protocol.Assignment;
 import io.clickstream.protocol.AssignmentAck;
 import io.clickstream.protocol.Clock;
+import io.clickstream.protocol.Protocol;
 import io.clickstream.protocol.Timers;
 import io.clickstream.protocol.UserRange;
 import io.vertx.core.Future;
@@ -37,7 +38,9 @@ final class Rebalancer {
   private final String coordinatorId;
   private final WorkerRegistry registry;
   private final RateController rates;
-  private final long settledAtNanos;
+  /** No grants before this: after a start, and again after a stall (see {@link #ticked}). */
+  private long settledAtNanos;
+  private long lastTickNanos;
 
   private long epoch;
   private boolean rebalancing;
@@ -60,7 +63,42 @@ final class Rebalancer {
     this.coordinatorId = coordinatorId;
     this.registry = registry;
     this.rates = rates;
-    this.settledAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.settleMillis());
+    // At least one lease (and a heartbeat for the bus to show this coordinator to everyone): a worker this
+    // incarnation does not know yet may still produce in its grace period, on a lease that each heartbeat
+    // finding no coordinator extended by one lease from when it was sent (see Lease.coordinatorGone).
+    // Granting its users sooner put two workers on them (simulation, seed 1).
+    this.settledAtNanos = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(config.settleMillis(),
+        leaseAndBeatMillis()));
+    // A stall before the first tick counts too (simulation, seed 56184).
+    this.lastTickNanos = clock.nanoTime();
+  }
+
+  private long leaseAndBeatMillis() {
+    return config.leaseMillis() + Protocol.HEARTBEAT_INTERVAL_MILLIS;
+  }
+
+  /**
+   * Called on every coordinator tick. After a stall (GC, starvation, a freeze) the cluster may have dropped
+   * this coordinator meanwhile, and workers that then found no coordinator extended their leases in their
+   * grace period beyond what it believes: grant nothing until one more lease has passed, as after a start
+   * (simulation, seed 589).
+   */
+  void ticked() {
+    long tickNanos = clock.nanoTime();
+    if (tickNanos - lastTickNanos > TimeUnit.MILLISECONDS.toNanos(2 * Coordinator.TICK_MILLIS)) {
+      settledAtNanos = Math.max(settledAtNanos, tickNanos + TimeUnit.MILLISECONDS.toNanos(leaseAndBeatMillis()));
+    }
+    lastTickNanos = tickNanos;
+  }
+
+  /**
+   * A worker registered holding this epoch, its latest event time so far given. Users it let go without an
+   * acknowledged assignment (declared lost, or a new coordinator) start on their next worker after that
+   * time (simulation, seed 349).
+   */
+  void registered(long heldEpoch, long lastEventMillis) {
+    observeEpoch(heldEpoch);
+    handoverMillis = Math.max(handoverMillis, lastEventMillis);
   }
 
   long epoch() {
@@ -145,6 +183,10 @@ final class Rebalancer {
         .compose(v -> waitForLostLeases())
         .compose(v -> {
           String conflict = conflictingHolder(plan.grants());
+          if (settledAtNanos - clock.nanoTime() > 0) {
+            // A stall while this rebalance waited (see ticked): plan again once it has settled.
+            return Future.failedFuture("stalled while rebalancing");
+          }
           return conflict == null ? sendAll(plan.grants())
               : Future.failedFuture("worker " + conflict + " registered holding users meanwhile");
         });
@@ -153,7 +195,10 @@ final class Rebalancer {
   private Future<Void> sendAll(Map<String, UserRange> ranges) {
     List<Future<Void>> sends = new ArrayList<>();
     ranges.forEach((workerId, users) -> sends.add(send(workerId, users)));
-    return Future.all(sends).mapEmpty();
+    // join, not all: a rebalance is over only once every assignment is answered or timed out. Future.all
+    // failed at the first refusal while other grants were in flight, and the follow-up planned from acks
+    // not yet in: it granted users an in-flight grant was giving to another worker (simulation, seed 240).
+    return Future.join(sends).mapEmpty();
   }
 
   private Future<Void> send(String workerId, UserRange users) {
@@ -165,11 +210,22 @@ final class Rebalancer {
     entry.assigned(users, rate);
     return channel.send(assignment)
         .recover(err -> {
+          // It may have applied the assignment and lost only its answer: until its lease has surely ended it
+          // counts as holding those users too, or they went to another worker at once (simulation, seed 44).
+          entry.acknowledged(covering(entry.heldUsers(), users), entry.heldEpoch(), entry.rateVersion());
           registry.markLost(workerId, "did not acknowledge epoch " + assignment.epoch() + ": " + err.getMessage(),
               clock.currentTimeMillis());
           return Future.failedFuture("worker " + workerId + " did not acknowledge: " + err.getMessage());
         })
         .compose(ack -> acknowledged(entry, assignment, rateVersion, ack));
+  }
+
+  /** The smallest range holding both (for a lost worker only its emptiness and its lease matter). */
+  private static UserRange covering(UserRange a, UserRange b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() ? b : a;
+    }
+    return UserRange.of(Math.min(a.from(), b.from()), Math.max(a.to(), b.to()));
   }
 
   private Future<Void> acknowledged(WorkerEntry entry, Assignment assignment, long rateVersion, AssignmentAck ack) {

@@ -28,6 +28,12 @@ class RateChangeTest {
       "NUM_USERS", String.valueOf(USERS), "EVENTS_PER_SECOND", "1000", "COORDINATOR_SETTLE_MS", "0")),
       fleet, "node-c", "coordinator-test");
 
+  /** A coordinator grants nothing for its first lease and heartbeat (see Rebalancer): tests start then. */
+  @org.junit.jupiter.api.BeforeEach
+  void settle() {
+    run(coordinator.config().leaseMillis() + io.clickstream.protocol.Protocol.HEARTBEAT_INTERVAL_MILLIS);
+  }
+
   private void register(String id) {
     coordinator.onRegister(new Registration(id, "node-" + id, "127.0.0.1", 1, 0, 0, UserRange.EMPTY, "inc-" + id));
     time.runDue();

@@ -35,6 +35,20 @@ class MessageRoundTripTest {
     assertThat(viaWire(r.toJson(), Registration::fromJson)).isEqualTo(r);
     RegistrationReply rr = new RegistrationReply("c1", 100);
     assertThat(viaWire(rr.toJson(), RegistrationReply::fromJson)).isEqualTo(rr);
+    Registration withLastEvent = new Registration("w1", "node", "127.0.0.2", 42, 9100, 3, UserRange.EMPTY, "i1",
+        1_767_225_600_123L);
+    assertThat(viaWire(withLastEvent.toJson(), Registration::fromJson)).isEqualTo(withLastEvent);
+    RegistrationReply withEpoch = new RegistrationReply("c1", 100, 41);
+    assertThat(viaWire(withEpoch.toJson(), RegistrationReply::fromJson)).isEqualTo(withEpoch);
+    // Both fields are optional on the wire: a member of the previous release omits them.
+    JsonObject olderRegistration = withLastEvent.toJson();
+    olderRegistration.remove("lastEventMillis");
+    assertThat(Registration.fromJson(olderRegistration).lastEventMillis()).isZero();
+    JsonObject olderReply = withEpoch.toJson();
+    olderReply.remove("epoch");
+    assertThat(RegistrationReply.fromJson(olderReply).epoch()).isZero();
+    assertThatThrownBy(() -> RegistrationReply.fromJson(withEpoch.toJson().put("epoch", -1)))
+        .isInstanceOf(MessageFormatException.class).hasMessageContaining("epoch");
     Heartbeat h = new Heartbeat("w1", "node", 9);
     assertThat(viaWire(h.toJson(), Heartbeat::fromJson)).isEqualTo(h);
     Heartbeat draining = new Heartbeat("w1", "node", 9, true);

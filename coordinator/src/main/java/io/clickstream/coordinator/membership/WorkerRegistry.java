@@ -29,6 +29,13 @@ public final class WorkerRegistry {
       workers.put(registration.workerId(), new WorkerEntry(registration, now));
       return true;
     }
+    if (existing.registration().nodeId().equals(registration.nodeId())
+        && registration.heldEpoch() < existing.heldEpoch()) {
+      // A late copy of a registration this process sent before it acknowledged a newer epoch (its epoch never
+      // goes back): taken, it erased the users it holds now and they went to another worker (simulation,
+      // seed 193754).
+      return false;
+    }
     boolean wasLost = !existing.isLive();
     existing.reRegistered(registration, now);
     return wasLost || !registration.heldUsers().equals(existing.assignedUsers());

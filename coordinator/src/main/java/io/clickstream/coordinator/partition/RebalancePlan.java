@@ -1,6 +1,7 @@
 package io.clickstream.coordinator.partition;
 
 import io.clickstream.protocol.UserRange;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,6 +27,8 @@ public record RebalancePlan(Map<String, UserRange> revocations, Map<String, User
         revocations.put(worker, keep);
       }
     });
-    return new RebalancePlan(revocations, Map.copyOf(target));
+    // Not Map.copyOf: its iteration order changes from one JVM to the next, and the grants go out in this
+    // order; the simulation replays a seed only if they go out in the partition's order every time.
+    return new RebalancePlan(revocations, Collections.unmodifiableMap(new LinkedHashMap<>(target)));
   }
 }

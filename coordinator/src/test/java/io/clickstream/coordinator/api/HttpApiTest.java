@@ -153,6 +153,9 @@ class HttpApiTest {
   void aShapeIsFollowedShownInTheStatusAndLeavesItsFinalRate() throws Exception {
     start(Map.of());
     coordinator(() -> coordinator.onRegister(new Registration("w1", "n1", "h", 1, 0, 0, UserRange.EMPTY, "i1")));
+    // A coordinator grants nothing for its first lease and a second, whatever COORDINATOR_SETTLE_MS says (a
+    // worker it cannot know may still hold users): the 3-second ramp starts once the first split is out.
+    awaitAssigned(r -> r == 100, "the first split");
     HttpResponse<String> response = call("PUT", "/api/rate",
         "{\"shape\": \"ramp\", \"to\": 10000, \"durationSeconds\": 3}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,11 @@ final class CoordinatorInbox implements CoordinatorChannel.Inbox {
    * @param coordinatorId the coordinator registered with; null when none
    * @param registration the registration in flight; null when none
    * @param population NUM_USERS as that coordinator has it
+   * @param atEpoch the coordinator's epoch when it took the registration: an assignment at or below it was
+   *     sent before, to what the worker held then
    */
   record Registered(Supplier<String> coordinatorId, Supplier<Future<RegistrationReply>> registration,
-                    IntSupplier population) {
+                    IntSupplier population, LongSupplier atEpoch) {
   }
 
   CoordinatorInbox(String workerId, LeasedGenerator generator, Executor loop, Clock clock, Registered registered) {
@@ -71,6 +74,12 @@ final class CoordinatorInbox implements CoordinatorChannel.Inbox {
       // otherwise give it users that another worker holds.
       return reject("assignment", Protocol.UNKNOWN_SENDER, unknownSender("assignment", assignment.coordinatorId()));
     }
+    if (assignment.epoch() <= registered.atEpoch().getAsLong()) {
+      // Sent before the coordinator took our registration: meant for what we held then (we may have let it
+      // go since). Answered as an old epoch, so the coordinator retries above it (simulation, seed 363).
+      return Future.succeededFuture(new AssignmentAck(workerId, generator.holding().epoch(), false,
+          generator.latestEventAtApply()));
+    }
     int population = registered.population().getAsInt();
     if (assignment.users().to() > population) {
       // Checked before anything is sized by it: the simulator and the truth keep arrays per user.
@@ -80,7 +89,13 @@ final class CoordinatorInbox implements CoordinatorChannel.Inbox {
     Holding next = new Holding(assignment.epoch(), assignment.users(), assignment.eventsPerSecond(),
         assignment.paused(), population);
     return onLoop(loop, generator.apply(next, assignment.notBeforeMillis()))
-        .map(accepted -> {
+        .map(applied -> {
+          Holding held = generator.holding();
+          // A second copy of the assignment it holds is answered as the first was (idempotent): a refusal
+          // overtaking the first copy's ack made the coordinator forget these users (simulation, seed 437).
+          // Nor does an accepted assignment make its sender our coordinator: only the registration's reply
+          // does (simulation, seed 55118).
+          boolean accepted = applied || held.epoch() == assignment.epoch() && held.users().equals(assignment.users());
           if (accepted) {
             LOG.info("Assignment epoch {}: users {} at {} events/s{}", assignment.epoch(), assignment.users(),
                 assignment.eventsPerSecond(), assignment.paused() ? " (paused)" : "");

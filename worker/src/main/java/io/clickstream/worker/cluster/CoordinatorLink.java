@@ -46,6 +46,13 @@ public final class CoordinatorLink {
   /** The registration in flight, or null. */
   private Future<RegistrationReply> registration;
   private boolean pausedForAbsenceLogged;
+  /**
+   * The coordinator's epoch when it took this worker's last registration: an assignment at or below it was
+   * sent before, to what the worker held then, and is refused (simulation, seed 363).
+   */
+  private long registeredAtEpoch;
+  /** When the latest registration was sent: replies to beats sent before it are stale. */
+  private long registrationSentNanos;
   /** NUM_USERS as the coordinator has it; 0 until registered. */
   private int population;
   /** Stopping: the heartbeats ask the coordinator to move this worker's users elsewhere. */
@@ -77,12 +84,14 @@ public final class CoordinatorLink {
     this.generator = generator;
     this.identity = identity;
     this.lease = new Lease(TimeUnit.MILLISECONDS.toNanos(graceMillis));
+    this.registrationSentNanos = clock.nanoTime();
   }
 
   /** Listens for assignments and rate changes (waiting until the cluster knows the addresses), then registers. */
   public Future<Void> start() {
     CoordinatorInbox inbox = new CoordinatorInbox(identity.workerId(), generator, loop, clock,
-        new CoordinatorInbox.Registered(() -> coordinatorId, () -> registration, () -> population));
+        new CoordinatorInbox.Registered(() -> coordinatorId, () -> registration, () -> population,
+            () -> registeredAtEpoch));
     return channel.listen(identity.workerId(), inbox).onSuccess(v -> {
       scheduleBeat();
       register();
@@ -136,9 +145,11 @@ public final class CoordinatorLink {
     // is stale (the thread has not looked at the clock yet), the lease is not.
     UserRange producing = lease.isValid(clock.nanoTime()) ? held.users() : UserRange.EMPTY;
     Registration me = new Registration(identity.workerId(), identity.nodeId(), identity.host(),
-        identity.pid(), identity.metricsPort(), held.epoch(), producing, generator.incarnation());
+        identity.pid(), identity.metricsPort(), held.epoch(), producing, generator.incarnation(),
+        generator.latestEventAtApply());
     // Longer than the coordinator's assignment timeout: a reply given up on too early would have the
     // worker refuse the assignment that follows it.
+    registrationSentNanos = clock.nanoTime();
     Future<RegistrationReply> pending = channel.register(me, REGISTER_TIMEOUT_MILLIS);
     this.registration = pending;
     // Listeners run in the order they were added: an assignment waiting for this registration (see
@@ -146,6 +157,7 @@ public final class CoordinatorLink {
     pending.onComplete(ar -> this.registration = null)
         .onSuccess(reply -> {
           coordinatorId = reply.coordinatorId();
+          registeredAtEpoch = reply.epoch();
           population = reply.numUsers();
           LOG.info("Registered with coordinator {} as {} (holding epoch {} users {})", reply.coordinatorId(),
               identity.workerId(), held.epoch(), producing);
@@ -185,7 +197,7 @@ public final class CoordinatorLink {
     Heartbeat heartbeat = new Heartbeat(identity.workerId(), identity.nodeId(), generator.holding().epoch(), draining);
     channel.heartbeat(heartbeat, REQUEST_TIMEOUT_MILLIS)
         .onSuccess(reply -> onHeartbeatReply(reply, sentAt))
-        .onFailure(this::onHeartbeatFailure);
+        .onFailure(err -> onHeartbeatFailure(err, sentAt));
   }
 
   private void onHeartbeatReply(HeartbeatReply reply, long sentAt) {
@@ -195,6 +207,11 @@ public final class CoordinatorLink {
       return;
     }
     if (!reply.known() || !reply.coordinatorId().equals(coordinatorId)) {
+      if (sentAt - registrationSentNanos < 0) {
+        // Answered before our latest registration could be taken (a late reply): it says nothing about that
+        // registration. Acted on, it released users the coordinator then believed held (simulation, seed 136824).
+        return;
+      }
       // A new coordinator, or one that declared us lost: stop producing, then tell it what we hold.
       if (lease.isValid(clock.nanoTime()) || coordinatorId != null && !reply.coordinatorId().equals(coordinatorId)) {
         LOG.warn("Coordinator {} does not know this worker; stopping production and registering again",
@@ -202,6 +219,8 @@ public final class CoordinatorLink {
       }
       lease.revoked();
       generator.revokeLease();
+      // Until it has registered again, an assignment from it waits for the reply (see onAssignment).
+      coordinatorId = null;
       // Its users may already be someone else's: forget them, so that only a new assignment restarts it.
       CoordinatorInbox.onLoop(loop, generator.release()).onComplete(ar -> register());
       return;
@@ -211,14 +230,14 @@ public final class CoordinatorLink {
     generator.leaseUntil(lease.expiryNanos(clock.nanoTime()));
   }
 
-  private void onHeartbeatFailure(Throwable err) {
+  private void onHeartbeatFailure(Throwable err, long sentAt) {
     long now = clock.nanoTime();
     if (err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-      if (lease.coordinatorGone(now)) {
+      if (lease.coordinatorGone(sentAt, now)) {
         LOG.warn("Coordinator is gone from the cluster; continuing with the last assignment (epoch {}) for the "
             + "grace period", generator.holding().epoch());
-        generator.leaseUntil(lease.expiryNanos(now));
       }
+      generator.leaseUntil(lease.expiryNanos(now));
       coordinatorId = null;
     }
     if (!lease.isValid(now) && lease.coordinatorAway() && !pausedForAbsenceLogged) {

@@ -10,7 +10,8 @@ package io.clickstream.worker.cluster;
  *   <li>An assignment never grants a lease by itself: a stale assignment read after a freeze must not
  *       restart production.</li>
  *   <li>When the coordinator is seen to be <em>gone</em> (no handler in the cluster) while the lease is
- *       still valid, the worker keeps its last assignment for a grace period. A worker whose lease had
+ *       still valid, the worker keeps its last assignment for a grace period, one lease at a time: each
+ *       heartbeat that finds no coordinator renews it from when it was sent. A worker whose lease had
  *       already expired (it was the one cut off) gets no grace.</li>
  * </ul>
  */
@@ -19,13 +20,17 @@ public final class Lease {
   private long expiryNanos;
   private boolean valid;
   private boolean coordinatorAway;
+  private long graceEndsNanos;
+  /** The length of the last renewal: what a beat that finds no coordinator extends the lease by. */
+  private long leaseNanos;
 
   public Lease(long graceNanos) {
     this.graceNanos = graceNanos;
   }
 
   public void renewed(long beatSentNanos, long leaseMillis) {
-    long candidate = beatSentNanos + leaseMillis * 1_000_000L;
+    leaseNanos = leaseMillis * 1_000_000L;
+    long candidate = beatSentNanos + leaseNanos;
     if (!valid || candidate - expiryNanos > 0) {
       expiryNanos = candidate;
     }
@@ -40,16 +45,27 @@ public final class Lease {
   }
 
   /**
-   * The coordinator has no handler in the cluster. Returns true when this starts a grace period (the
-   * caller logs it once).
+   * A heartbeat sent at {@code beatSentNanos} found no coordinator in the cluster. While the lease is still
+   * valid, the first such beat starts a grace period (returns true, the caller logs it once) and each one
+   * extends the lease by one lease length from when it was sent, up to the grace period's end. So a worker
+   * frozen or cut off during the grace period stops one lease after its last look, as with a coordinator:
+   * a new coordinator, which cannot know it, only has to wait one lease before it grants its users. A
+   * worker whose lease had already expired (it was the one cut off) gets no grace.
    */
-  public boolean coordinatorGone(long now) {
-    if (coordinatorAway || !isValid(now)) {
+  public boolean coordinatorGone(long beatSentNanos, long now) {
+    if (!isValid(now)) {
       return false;
     }
-    coordinatorAway = true;
-    expiryNanos = now + graceNanos;
-    return true;
+    boolean starts = !coordinatorAway;
+    if (starts) {
+      coordinatorAway = true;
+      graceEndsNanos = now + graceNanos;
+    }
+    long candidate = Math.min(graceEndsNanos, beatSentNanos + leaseNanos);
+    if (candidate - expiryNanos > 0) {
+      expiryNanos = candidate;
+    }
+    return starts;
   }
 
   public boolean isValid(long now) {

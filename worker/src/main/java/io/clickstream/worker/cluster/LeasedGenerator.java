@@ -32,7 +32,7 @@ public interface LeasedGenerator {
     return CompletableFuture.completedFuture(false);
   }
 
-  /** Forgets every user (they may be someone else's now), keeping the epoch. */
+  /** Forgets every user (they may be someone else's now), keeping the epoch; updates {@link #latestEventAtApply}. */
   CompletableFuture<Void> release();
 
   /** Allows production until this monotonic time (the lease). */
@@ -41,6 +41,9 @@ public interface LeasedGenerator {
   /** Stops production at once. */
   void revokeLease();
 
-  /** The latest event time given to any user when the last assignment was applied (0 when none). */
+  /**
+   * The latest event time given to any user when the last assignment was applied or the users were
+   * released (0 when none).
+   */
   long latestEventAtApply();
 }

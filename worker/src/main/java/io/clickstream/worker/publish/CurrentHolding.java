@@ -95,6 +95,9 @@ final class CurrentHolding {
       truth.assign(UserRange.EMPTY);
       holding = new Holding(current.epoch(), UserRange.EMPTY, 0, current.paused(), current.population());
     }
+    // Told at the registration that follows: the users let go come after it on their next worker
+    // (simulation, seed 349).
+    latestEventAtApply = outlet.latestEventMillis();
   }
 
   /** The rate the pacer walks at for what is held now. */

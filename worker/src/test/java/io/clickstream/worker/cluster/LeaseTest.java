@@ -29,15 +29,33 @@ class LeaseTest {
   void coordinatorGoneStartsAGracePeriodOnlyWhileTheLeaseIsValid() {
     Lease lease = new Lease(60_000 * MS);
     lease.renewed(0, 3000);
-    assertThat(lease.coordinatorGone(1000 * MS)).isTrue();
-    assertThat(lease.isValid(50_000 * MS)).isTrue();
-    assertThat(lease.coordinatorGone(2000 * MS)).as("one grace period per absence").isFalse();
-    assertThat(lease.isValid(61_000 * MS)).isFalse();
+    assertThat(lease.coordinatorGone(1000 * MS, 1000 * MS)).isTrue();
+    assertThat(lease.isValid(3900 * MS)).as("one lease from the beat that found no coordinator").isTrue();
+    assertThat(lease.coordinatorGone(2000 * MS, 2000 * MS)).as("one grace period per absence").isFalse();
+    for (long t = 3000; t <= 60_000; t += 1000) {
+      lease.coordinatorGone(t * MS, t * MS);
+    }
+    assertThat(lease.isValid(60_900 * MS)).isTrue();
+    assertThat(lease.isValid(61_000 * MS)).as("the grace period's end").isFalse();
 
     Lease frozen = new Lease(60_000 * MS);
     frozen.renewed(0, 3000);
-    assertThat(frozen.coordinatorGone(20_000 * MS)).as("a worker that was cut off gets no grace").isFalse();
+    assertThat(frozen.coordinatorGone(20_000 * MS, 20_000 * MS)).as("a worker that was cut off gets no grace").isFalse();
     assertThat(frozen.isValid(20_000 * MS)).isFalse();
+  }
+
+  /** Found by the simulation (seed 1): a new coordinator cannot know a frozen worker, and waits one lease only. */
+  @Test
+  void aWorkerFrozenInItsGracePeriodStopsOneLeaseAfterItsLastBeat() {
+    Lease lease = new Lease(60_000 * MS);
+    lease.renewed(0, 3000);
+    lease.coordinatorGone(1000 * MS, 1000 * MS);
+    lease.coordinatorGone(2000 * MS, 2000 * MS);
+    // Frozen from t=2 s on: nothing extends the lease any more.
+    assertThat(lease.isValid(4900 * MS)).isTrue();
+    assertThat(lease.isValid(5000 * MS)).isFalse();
+    assertThat(lease.coordinatorGone(2000 * MS, 9000 * MS)).as("a beat's failure read after the freeze").isFalse();
+    assertThat(lease.isValid(9000 * MS)).isFalse();
   }
 
   @Test
