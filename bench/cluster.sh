@@ -34,12 +34,7 @@ for ((i = 1; i <= WORKERS; i++)); do
 done
 
 status() { curl -s --max-time 5 "http://127.0.0.1:$HTTP_PORT/api/status" || true; }
-deadline=$((SECONDS + 120))
-until [[ "$(status | grep -o '"liveWorkers":[0-9]*' | cut -d: -f2)" == "$WORKERS" ]]; do
-  (( SECONDS < deadline )) || die "the cluster did not reach $WORKERS live workers; see $OUT/*.log"
-  kill -0 "$COORD_PID" 2>/dev/null || die "coordinator exited; see $OUT/coordinator.log"
-  sleep 1
-done
+await_live_workers "$WORKERS" "$HTTP_PORT" "$COORD_PID"
 curl -s --max-time 5 -X PUT -H 'Content-Type: application/json' -d "{\"eventsPerSecond\":$RATE}" \
   "http://127.0.0.1:$HTTP_PORT/api/rate" >"$OUT/rate-response.json"
 log "cluster formed with $WORKERS workers, rate $RATE/s; settling ${SETTLE}s"

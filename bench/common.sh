@@ -128,3 +128,15 @@ machine_info() {
   echo "kernel: $(uname -r)"
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
+
+# await_live_workers N HTTP_PORT COORDINATOR_PID: until the coordinator's /api/status counts N live workers
+# (120 s at most; dies naming the logs if the coordinator exits first).
+await_live_workers() {
+  local want=$1 port=$2 coordinator=$3 deadline=$((SECONDS + 120))
+  until [[ "$(curl -s --max-time 5 "http://127.0.0.1:$port/api/status" | grep -o '"liveWorkers":[0-9]*' \
+              | cut -d: -f2)" == "$want" ]]; do
+    (( SECONDS < deadline )) || die "the cluster did not reach $want live workers; see $OUT/*.log"
+    kill -0 "$coordinator" 2>/dev/null || die "coordinator exited; see $OUT/coordinator.log"
+    sleep 1
+  done
+}

@@ -33,12 +33,7 @@ for i in 1 2; do
 done
 
 status() { curl -s --max-time 5 "http://127.0.0.1:$HTTP_PORT/api/status" || true; }
-deadline=$((SECONDS + 120))
-until [[ "$(status | grep -o '"liveWorkers":[0-9]*' | cut -d: -f2)" == "2" ]]; do
-  (( SECONDS < deadline )) || die "the cluster did not reach 2 live workers; see $OUT/*.log"
-  kill -0 "$COORD_PID" 2>/dev/null || die "coordinator exited; see $OUT/coordinator.log"
-  sleep 1
-done
+await_live_workers "2" "$HTTP_PORT" "$COORD_PID"
 sleep 10
 rebalances_before=$(status | grep -o '"rebalances":[0-9]*' | cut -d: -f2)
 curl -s --max-time 5 -X PUT -H 'Content-Type: application/json' \

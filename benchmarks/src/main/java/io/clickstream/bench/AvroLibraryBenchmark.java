@@ -41,7 +41,7 @@ public class AvroLibraryBenchmark {
   private static final int EVENTS = 4096;
   private static final byte[] PREFIX = {0, 0, 0, 0, 1};
 
-  private final ClickEvent[] events = new ClickEvent[EVENTS];
+  private final ClickEvent[] events = EventSource.sample(EVENTS);
   private final byte[] scratch = new byte[64];
   private GenericDatumWriter<GenericRecord> writer;
   private GenericData.Record record;
@@ -55,12 +55,6 @@ public class AvroLibraryBenchmark {
       Schema schema = new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       writer = new GenericDatumWriter<>(schema);
       record = new GenericData.Record(schema);
-    }
-    EventSource source = new EventSource(100, 5, 42);
-    long now = 1_700_000_000_000L;
-    for (int i = 0; i < EVENTS; i++) {
-      source.next(now + i);
-      events[i] = source.event.copy();
     }
   }
 

@@ -35,18 +35,12 @@ public class ValueFormatBenchmark {
   public String format;
 
   private EventEncoder encoder;
-  private final ClickEvent[] events = new ClickEvent[EVENTS];
+  private final ClickEvent[] events = EventSource.sample(EVENTS);
   private int next;
 
   @Setup
   public void setUp() {
     encoder = new ValueEncoding(ValueFormat.of(format), 1).newEncoder();
-    EventSource source = new EventSource(100, 5, 42);
-    long now = 1_700_000_000_000L;
-    for (int i = 0; i < EVENTS; i++) {
-      source.next(now + i);
-      events[i] = source.event.copy();
-    }
   }
 
   @Benchmark

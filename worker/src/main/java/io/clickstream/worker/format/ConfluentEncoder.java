@@ -15,7 +15,7 @@ abstract class ConfluentEncoder implements EventEncoder {
   protected final byte[] buffer = new byte[MAX_LENGTH];
   private final int prefixLength;
   /** One reusable array per encoded length, for {@link #encodeReusing}. */
-  private final byte[][] byLength = new byte[MAX_LENGTH + 1][];
+  private final ReusedArrays reused = new ReusedArrays(MAX_LENGTH);
 
   /** @param afterId what follows the id before the payload (Protobuf's message indexes), often nothing */
   ConfluentEncoder(int schemaId, byte... afterId) {
@@ -46,13 +46,7 @@ abstract class ConfluentEncoder implements EventEncoder {
   @Override
   public byte[] encodeReusing(ClickEvent e, long processingTime) {
     int length = writePayload(e, processingTime, prefixLength);
-    byte[] out = byLength[length];
-    if (out == null) {
-      out = new byte[length];
-      byLength[length] = out;
-    }
-    System.arraycopy(buffer, 0, out, 0, length);
-    return out;
+    return reused.copyOf(buffer, length);
   }
 
   /** Unsigned LEB128 varint, as Protobuf writes it (and Avro after zig-zag). */

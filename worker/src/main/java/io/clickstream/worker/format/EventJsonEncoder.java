@@ -35,7 +35,7 @@ public final class EventJsonEncoder implements EventEncoder {
   /** Bytes written once before every value (the Confluent prefix of JSON Schema); usually none. */
   private final int prefixLength;
   /** One reusable array per encoded length, for {@link #encodeReusing}. */
-  private final byte[][] byLength;
+  private final ReusedArrays reused;
   private int position;
 
   public EventJsonEncoder() {
@@ -45,7 +45,7 @@ public final class EventJsonEncoder implements EventEncoder {
   /** An encoder whose every value starts with {@code prefix}, written into the buffer once, here. */
   public EventJsonEncoder(byte[] prefix) {
     buffer = new byte[prefix.length + MAX_LENGTH];
-    byLength = new byte[buffer.length + 1][];
+    reused = new ReusedArrays(buffer.length);
     System.arraycopy(prefix, 0, buffer, 0, prefix.length);
     prefixLength = prefix.length;
   }
@@ -65,13 +65,7 @@ public final class EventJsonEncoder implements EventEncoder {
   @Override
   public byte[] encodeReusing(ClickEvent e, long processingTime) {
     int length = write(e, processingTime);
-    byte[] out = byLength[length];
-    if (out == null) {
-      out = new byte[length];
-      byLength[length] = out;
-    }
-    System.arraycopy(buffer, 0, out, 0, length);
-    return out;
+    return reused.copyOf(buffer, length);
   }
 
   private int write(ClickEvent e, long processingTime) {
