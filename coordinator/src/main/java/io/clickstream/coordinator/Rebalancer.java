@@ -207,7 +207,7 @@ final class Rebalancer {
     long rateVersion = rates.version();
     Assignment assignment = new Assignment(workerId, coordinatorId, ++epoch, users, rate, rates.paused(),
         config.leaseMillis(), handoverMillis);
-    entry.assigned(users, rate);
+    entry.assigned(users, rate, assignment.epoch());
     return channel.send(assignment)
         .recover(err -> {
           // It may have applied the assignment and lost only its answer: until its lease has surely ended it

@@ -127,9 +127,12 @@ final class SimNetwork {
     }
     if (scheduler.chance(params.duplicateRate())) {
       if (what.equals(Protocol.REGISTER)) {
-        // Excluded, a known bug: a second copy of a registration taken after the coordinator sent the
-        // worker an assignment wipes what the coordinator knows the worker may hold (seed 163089 before this
-        // exclusion; see the README). The draw stays, so no other seed's schedule changes.
+        // Excluded, a known open bug. Seed 163089 first found that a second copy of a registration, taken
+        // after the coordinator sent the worker an assignment, wiped what the coordinator knew the worker may
+        // hold (WorkerRegistry now ignores such a copy). With copies allowed, the seed then fails later: a
+        // worker frozen across its registration's reply applies, on waking, an assignment sent while it was
+        // frozen and given up on, with a stale notBefore (see the README). The draw stays, so no other
+        // seed's schedule changes.
         return 1;
       }
       duplicated++;

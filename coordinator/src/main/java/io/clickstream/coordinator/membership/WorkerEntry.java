@@ -21,6 +21,7 @@ public final class WorkerEntry {
   /** What it was last assigned (possibly not yet acknowledged). */
   private UserRange assignedUsers = UserRange.EMPTY;
   private double assignedRate;
+  private long sentEpoch;
   /**
    * The rate version ({@code RateController.version}) the worker holds, as its acknowledgements say; 0 when
    * unknown (it registered holding users). Behind the current one, it is sent a {@code RateChange}.
@@ -132,6 +133,17 @@ public final class WorkerEntry {
   public void assigned(UserRange users, double rate) {
     assignedUsers = users;
     assignedRate = rate;
+  }
+
+  /** An assignment at {@code epoch} is on its way: the process may hold it from now on. */
+  public void assigned(UserRange users, double rate, long epoch) {
+    assigned(users, rate);
+    sentEpoch = Math.max(sentEpoch, epoch);
+  }
+
+  /** The highest epoch sent to this process (0 when none): it may hold that one, answered or not. */
+  public long sentEpoch() {
+    return sentEpoch;
   }
 
   /**

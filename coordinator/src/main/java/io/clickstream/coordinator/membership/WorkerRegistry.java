@@ -36,6 +36,15 @@ public final class WorkerRegistry {
       // seed 193754).
       return false;
     }
+    if (existing.isLive() && existing.registration().nodeId().equals(registration.nodeId())
+        && existing.registration().incarnation().equals(registration.incarnation())
+        && registration.heldEpoch() < existing.sentEpoch()) {
+      // A second copy of a registration already taken (a reply slow past the worker's timeout, so it
+      // registered again), arriving after this process was sent a newer assignment it may hold by now:
+      // taken, it erased those users and they went to another worker (simulation, seed 163089). The entry
+      // keeps what it believes, which is at least what the process holds; the reply still goes out.
+      return false;
+    }
     boolean wasLost = !existing.isLive();
     existing.reRegistered(registration, now);
     return wasLost || !registration.heldUsers().equals(existing.assignedUsers());

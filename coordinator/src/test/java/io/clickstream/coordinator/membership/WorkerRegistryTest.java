@@ -69,6 +69,24 @@ class WorkerRegistryTest {
   }
 
   @Test
+  void aLateCopyOfARegistrationDoesNotEraseAnAssignmentSentSince() {
+    registry.register(registration("w1", "n1", UserRange.EMPTY), 0);
+    WorkerEntry entry = registry.get("w1");
+    entry.assigned(UserRange.of(1, 10), 5, 1); // epoch 1 on its way, maybe applied, not yet answered
+    // The same process's registration again (held epoch 0, nothing): a reply slow past its timeout. Taken,
+    // it would ask for a new split planned as if the worker held nothing.
+    assertThat(registry.register(registration("w1", "n1", UserRange.EMPTY), 1)).as("ignored").isFalse();
+    assertThat(entry.sentEpoch()).isEqualTo(1);
+    entry.acknowledged(UserRange.of(1, 10), 1, 0);
+    assertThat(entry.heldUsers()).isEqualTo(UserRange.of(1, 10));
+    // Declared lost, the same process registering afresh (it let its users go, at the epoch it holds) is taken.
+    registry.markLost("w1", "test", 2);
+    assertThat(registry.register(new Registration("w1", "n1", "127.0.0.1", 7, 0, 1, UserRange.EMPTY, "inc-n1"), 3))
+        .isTrue();
+    assertThat(registry.get("w1").heldUsers()).isEqualTo(UserRange.EMPTY);
+  }
+
+  @Test
   void aSecondProcessWithALiveWorkersIdIsRefusedAndTheSameProcessIsNot() {
     registry.register(registration("w1", "n1", UserRange.EMPTY), 0);
     assertThat(registry.duplicateOf(registration("w1", "n1", UserRange.EMPTY), 1, Set.of("n1"), LEASE)).isNull();
