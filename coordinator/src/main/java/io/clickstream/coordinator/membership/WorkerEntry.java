@@ -130,14 +130,10 @@ public final class WorkerEntry {
     lostAtMillis = nowMillis;
   }
 
-  public void assigned(UserRange users, double rate) {
-    assignedUsers = users;
-    assignedRate = rate;
-  }
-
   /** An assignment at {@code epoch} is on its way: the process may hold it from now on. */
   public void assigned(UserRange users, double rate, long epoch) {
-    assigned(users, rate);
+    assignedUsers = users;
+    assignedRate = rate;
     sentEpoch = Math.max(sentEpoch, epoch);
   }
 

@@ -29,25 +29,30 @@ public final class WorkerRegistry {
       workers.put(registration.workerId(), new WorkerEntry(registration, now));
       return true;
     }
-    if (existing.registration().nodeId().equals(registration.nodeId())
-        && registration.heldEpoch() < existing.heldEpoch()) {
-      // A late copy of a registration this process sent before it acknowledged a newer epoch (its epoch never
-      // goes back): taken, it erased the users it holds now and they went to another worker (simulation,
-      // seed 193754).
-      return false;
-    }
-    if (existing.isLive() && existing.registration().nodeId().equals(registration.nodeId())
-        && existing.registration().incarnation().equals(registration.incarnation())
-        && registration.heldEpoch() < existing.sentEpoch()) {
-      // A second copy of a registration already taken (a reply slow past the worker's timeout, so it
-      // registered again), arriving after this process was sent a newer assignment it may hold by now:
-      // taken, it erased those users and they went to another worker (simulation, seed 163089). The entry
-      // keeps what it believes, which is at least what the process holds; the reply still goes out.
+    if (isLateCopy(existing, registration)) {
       return false;
     }
     boolean wasLost = !existing.isLive();
     existing.reRegistered(registration, now);
     return wasLost || !registration.heldUsers().equals(existing.assignedUsers());
+  }
+
+  /**
+   * A late copy of a registration this same process sent earlier (its epoch never goes back), which, taken,
+   * would erase users it may hold now and hand them to another worker. Either it is older than an epoch
+   * the process acknowledged since (simulation, seed 193754), or, while the entry is live, older than an
+   * assignment already sent to it: a reply slow past the worker's timeout makes it register again
+   * (simulation, seed 163089). The entry keeps what it believes, at least what the process holds; the
+   * reply still goes out.
+   */
+  private static boolean isLateCopy(WorkerEntry existing, Registration registration) {
+    Registration known = existing.registration();
+    if (!known.nodeId().equals(registration.nodeId())) {
+      return false;
+    }
+    return registration.heldEpoch() < existing.heldEpoch()
+        || existing.isLive() && known.incarnation().equals(registration.incarnation())
+        && registration.heldEpoch() < existing.sentEpoch();
   }
 
   /**

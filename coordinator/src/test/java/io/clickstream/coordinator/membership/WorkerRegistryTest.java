@@ -58,7 +58,7 @@ class WorkerRegistryTest {
   @Test
   void registerSaysWhenThePartitionMustChange() {
     assertThat(registry.register(registration("w1", "n1", UserRange.EMPTY), 0)).as("new").isTrue();
-    registry.get("w1").assigned(UserRange.of(1, 10), 5);
+    registry.get("w1").assigned(UserRange.of(1, 10), 5, 1);
     assertThat(registry.register(registration("w1", "n1", UserRange.of(1, 10)), 1)).as("holds what it was given")
         .isFalse();
     assertThat(registry.register(registration("w1", "n1", UserRange.of(1, 5)), 2)).as("holds something else")
