@@ -71,16 +71,6 @@ public final class GeneratorLoop implements LeasedGenerator, GeneratorGauges {
   public record Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthTap truth,
                         VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis,
                         io.clickstream.worker.format.ValueEncoding valueEncoding) {
-    public Options(RecordHeaders recordHeaders, boolean reuseValueArrays, int partitions, TruthTap truth,
-                   VirtualClock virtualClock, int defaultPopulation, long stopDrainMillis) {
-      this(recordHeaders, reuseValueArrays, partitions, truth, virtualClock, defaultPopulation, stopDrainMillis,
-          io.clickstream.worker.format.ValueEncoding.JSON);
-    }
-  }
-
-  public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,
-                       String workerId, WorkerStats stats, Options options) {
-    this(simulator, producer, topic, workerId, stats, options, Clock.SYSTEM);
   }
 
   public GeneratorLoop(ClickSimulator simulator, Producer<byte[], byte[]> producer, String topic,

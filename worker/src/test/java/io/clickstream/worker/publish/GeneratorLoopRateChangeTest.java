@@ -1,5 +1,7 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.worker.format.ValueEncoding;
+import io.clickstream.protocol.Clock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clickstream.protocol.UserRange;
@@ -40,7 +42,7 @@ class GeneratorLoopRateChangeTest {
     ClickSimulator sim = new ClickSimulator(new Catalog(50, 7), Behaviour.withTimeoutMillis(30,
         new LateDelay.Uniform(800, 2_000), 30 * 60_000L), 5);
     loop = new GeneratorLoop(sim, producer, "t", "w1", stats,
-        new GeneratorLoop.Options(RecordHeaders.LATE, false, 1, null, null, 0, 0));
+        new GeneratorLoop.Options(RecordHeaders.LATE, false, 1, null, null, 0, 0, ValueEncoding.JSON), Clock.SYSTEM);
     loop.start();
     assertThat(loop.apply(new Holding(3, USERS, rate, false, 100)).join()).isTrue();
     loop.leaseUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));

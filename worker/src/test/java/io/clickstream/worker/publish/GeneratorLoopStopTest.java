@@ -1,5 +1,7 @@
 package io.clickstream.worker.publish;
 
+import io.clickstream.worker.format.ValueEncoding;
+import io.clickstream.protocol.Clock;
 import io.clickstream.worker.cluster.Holding;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +68,7 @@ class GeneratorLoopStopTest {
     ClickSimulator sim = new ClickSimulator(new Catalog(50, 7), Behaviour.withTimeoutMillis(30, SHORT_LATENESS,
         30 * 60_000L), 5);
     GeneratorLoop loop = new GeneratorLoop(sim, producer, "t", "w1", stats, new GeneratorLoop.Options(
-        RecordHeaders.LATE, false, 1, null, null, 0, stopDrainMillis));
+        RecordHeaders.LATE, false, 1, null, null, 0, stopDrainMillis, ValueEncoding.JSON), Clock.SYSTEM);
     loop.start();
     loop.apply(new Holding(1, new UserRange(1, 100), 400, false, 100)).join();
     loop.leaseUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1));
